@@ -1,0 +1,1026 @@
+//! The streaming reader: bytes in, envelopes and transaction sets out.
+//!
+//! # Why this is fiddly
+//!
+//! The reader works over a *window* of the input. For a slice the window is the whole slice and
+//! nothing is copied. For an [`std::io::Read`] source the window is an owned buffer that is refilled
+//! in chunks; when it is refilled, bytes before the start of the open transaction set (or of the
+//! current segment, outside a transaction) are dropped and everything after them shifts to the
+//! front. Every index into the window that outlives a refill (`pos`, the open transaction's start)
+//! must be shifted together in [`Reader::fill`]; spans inside a transaction are stored relative to
+//! the transaction's start so they never move. Memory therefore follows the largest transaction
+//! set, not the file.
+//!
+//! Envelope trailers are checked as they come; a missing trailer is reported and the segment that
+//! revealed it is processed again after the implied close (`pending`), so a truncated or
+//! badly nested file still yields every transaction set it contains.
+
+use std::io::{self, Read};
+
+use memchr::memchr;
+
+use crate::delimiters::Delimiters;
+use crate::error::{Diagnostic, DiagnosticCode, Error, ErrorKind, Position, Result, SegmentId};
+use crate::segment::Segment;
+
+/// Limits and strictness for reading. Defaults are far above anything a real file needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Turn every diagnostic (warnings included) into an error that stops reading.
+    pub strict: bool,
+    /// The longest segment accepted, in bytes (default 1 MiB).
+    pub max_segment_len: usize,
+    /// The most segments one transaction set may hold (default 10 million).
+    pub max_segments_per_transaction: u32,
+    /// The most bytes one transaction set may hold (default 1 GiB; at most 4 GiB − 1).
+    pub max_transaction_bytes: u64,
+    /// The most elements a typed parser splits from one segment (default 1,000).
+    pub max_elements: usize,
+    /// How many bytes a streaming reader asks its source for at a time (default 256 KiB).
+    pub chunk_size: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            strict: false,
+            max_segment_len: 1 << 20,
+            max_segments_per_transaction: 10_000_000,
+            max_transaction_bytes: 1 << 30,
+            max_elements: 1_000,
+            chunk_size: 256 << 10,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Default limits with every diagnostic turned into an error.
+    pub fn strict() -> Self {
+        ParseOptions { strict: true, ..ParseOptions::default() }
+    }
+}
+
+/// The ISA header of an interchange (fields trimmed of their fixed-width padding).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InterchangeHeader {
+    /// ISA05 sender id qualifier.
+    pub sender_qualifier: String,
+    /// ISA06 sender id.
+    pub sender_id: String,
+    /// ISA07 receiver id qualifier.
+    pub receiver_qualifier: String,
+    /// ISA08 receiver id.
+    pub receiver_id: String,
+    /// ISA09 date (YYMMDD), when it parses.
+    pub date: Option<chrono::NaiveDate>,
+    /// ISA10 time (HHMM) as sent.
+    pub time: String,
+    /// ISA12 version (`00501`, `00401`).
+    pub version: String,
+    /// ISA13 control number as sent.
+    pub control_number: String,
+    /// ISA15 usage indicator (`P` production, `T` test).
+    pub usage: String,
+    /// The delimiters the ISA declares.
+    #[serde(skip)]
+    pub delimiters: Delimiters,
+    /// Where the ISA is.
+    #[serde(skip)]
+    pub position: Position,
+}
+
+/// The GS header of a functional group.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GroupHeader {
+    /// GS01 functional id (`HP` for 835, `HC` for 837).
+    pub functional_id: String,
+    /// GS02 application sender code.
+    pub sender: String,
+    /// GS03 application receiver code.
+    pub receiver: String,
+    /// GS04 date (CCYYMMDD), when it parses.
+    pub date: Option<chrono::NaiveDate>,
+    /// GS06 group control number as sent.
+    pub control_number: String,
+    /// GS08 version / release / industry identifier (e.g. `005010X221A1`).
+    pub version: String,
+    /// Where the GS is.
+    #[serde(skip)]
+    pub position: Position,
+}
+
+/// Where one segment of a transaction set lies, relative to the transaction's first byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+    index: u32,
+    id: SegmentId,
+}
+
+/// One transaction set (ST through SE), borrowed from the reader.
+#[derive(Clone, Debug)]
+pub struct TransactionSet<'r> {
+    /// ST01 transaction set id (`835`, `837`, `999`…).
+    pub set_id: String,
+    /// ST02 control number.
+    pub control_number: String,
+    /// ST03 implementation reference if present, else the enclosing GS08 (may be empty).
+    pub version: String,
+    data: &'r [u8],
+    spans: &'r [Span],
+    delimiters: Delimiters,
+    base: u64,
+}
+
+impl<'r> TransactionSet<'r> {
+    /// The segments from ST to SE, in order.
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'r>> + Clone + 'r {
+        let data = self.data;
+        let delimiters = self.delimiters;
+        let base = self.base;
+        self.spans.iter().map(move |s| {
+            let raw = data.get(s.start as usize..s.end as usize).unwrap_or(&[]);
+            Segment::new(s.id, raw, delimiters, base + u64::from(s.start), s.index)
+        })
+    }
+
+    /// The number of segments (ST and SE included when present).
+    pub fn segment_count(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The raw bytes from the start of ST to the end of the last segment's terminator.
+    pub fn as_bytes(&self) -> &'r [u8] {
+        self.data
+    }
+
+    /// The delimiters in force.
+    pub fn delimiters(&self) -> Delimiters {
+        self.delimiters
+    }
+
+    /// Position of the ST segment.
+    pub fn position(&self) -> Position {
+        self.segments().next().map(|s| s.position()).unwrap_or_default()
+    }
+}
+
+/// What the reader yields, in file order.
+#[derive(Clone, Debug)]
+pub enum Event<'r> {
+    /// An ISA was read.
+    InterchangeStart(InterchangeHeader),
+    /// A GS was read.
+    GroupStart(GroupHeader),
+    /// A whole transaction set (ST..SE), or as much of one as the file held.
+    Transaction(TransactionSet<'r>),
+    /// A functional group ended (GE read, or implied by what followed).
+    GroupEnd,
+    /// An interchange ended (IEA read, or implied by what followed).
+    InterchangeEnd,
+}
+
+/// Source of the window: a borrowed slice or a refillable buffer.
+pub trait Input {
+    /// The bytes currently available.
+    fn data(&self) -> &[u8];
+    /// File offset of `data()[0]`.
+    fn base(&self) -> u64;
+    /// Drops bytes before `keep_from`, reads more. Returns how far the data shifted left and
+    /// whether any new byte arrived (false at end of input).
+    fn fill(&mut self, keep_from: usize, chunk: usize) -> io::Result<(usize, bool)>;
+}
+
+/// A whole input held in memory (zero-copy).
+#[derive(Debug)]
+pub struct SliceInput<'s>(&'s [u8]);
+
+impl Input for SliceInput<'_> {
+    fn data(&self) -> &[u8] {
+        self.0
+    }
+    fn base(&self) -> u64 {
+        0
+    }
+    fn fill(&mut self, _keep_from: usize, _chunk: usize) -> io::Result<(usize, bool)> {
+        Ok((0, false))
+    }
+}
+
+/// A streamed input: an owned, refilled buffer over a [`Read`].
+#[derive(Debug)]
+pub struct ReadInput<R> {
+    src: R,
+    buf: Vec<u8>,
+    len: usize,
+    base: u64,
+    eof: bool,
+}
+
+impl<R: Read> Input for ReadInput<R> {
+    fn data(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+    fn base(&self) -> u64 {
+        self.base
+    }
+    fn fill(&mut self, keep_from: usize, chunk: usize) -> io::Result<(usize, bool)> {
+        if self.eof {
+            return Ok((0, false));
+        }
+        let keep_from = keep_from.min(self.len);
+        if keep_from > 0 {
+            self.buf.copy_within(keep_from..self.len, 0);
+            self.len -= keep_from;
+            self.base += keep_from as u64;
+        }
+        if self.buf.len() < self.len + chunk {
+            self.buf.resize(self.len + chunk, 0);
+        }
+        loop {
+            let free = self.buf.get_mut(self.len..).unwrap_or(&mut []);
+            match self.src.read(free) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok((keep_from, false));
+                }
+                Ok(n) => {
+                    self.len += n;
+                    return Ok((keep_from, true));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RawSeg {
+    start: usize,
+    end: usize,
+    id: SegmentId,
+    offset: u64,
+    index: u32,
+}
+
+#[derive(Debug)]
+struct OpenInterchange {
+    control: String,
+    groups: u64,
+}
+
+#[derive(Debug)]
+struct OpenGroup {
+    control: String,
+    version: String,
+    sets: u64,
+}
+
+#[derive(Debug)]
+struct OpenTransaction {
+    start: usize,
+    control: String,
+    set_id: String,
+    version: String,
+    skipped: u32,
+}
+
+/// Reads X12 from a slice or a stream, one envelope event or transaction set at a time.
+///
+/// ```
+/// use denali_x12::{Reader, Event};
+/// let bytes = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~\
+/// GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*0*C*NON************20240101~SE*3*0001~GE*1*1~IEA*1*000000001~";
+/// let mut reader = Reader::from_slice(bytes);
+/// let mut sets = 0;
+/// while let Some(event) = reader.next_event()? {
+///     if let Event::Transaction(tx) = event {
+///         assert_eq!(tx.set_id, "835");
+///         assert_eq!(tx.segment_count(), 3);
+///         sets += 1;
+///     }
+/// }
+/// assert_eq!(sets, 1);
+/// assert!(reader.diagnostics().is_empty());
+/// # Ok::<(), denali_x12::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Reader<I> {
+    input: I,
+    opts: ParseOptions,
+    pos: usize,
+    delims: Option<Delimiters>,
+    seg_index: u32,
+    started: bool,
+    finished: bool,
+    bare: bool,
+    interchange: Option<OpenInterchange>,
+    group: Option<OpenGroup>,
+    tx: Option<OpenTransaction>,
+    tx_emitted: bool,
+    spans: Vec<Span>,
+    pending: Option<RawSeg>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'s> Reader<SliceInput<'s>> {
+    /// A reader over bytes in memory; nothing is copied.
+    pub fn from_slice(bytes: &'s [u8]) -> Self {
+        Reader::with_input(SliceInput(bytes), ParseOptions::default())
+    }
+
+    /// A reader over bytes in memory with options.
+    pub fn from_slice_with(bytes: &'s [u8], opts: ParseOptions) -> Self {
+        Reader::with_input(SliceInput(bytes), opts)
+    }
+}
+
+impl<R: Read> Reader<ReadInput<R>> {
+    /// A streaming reader: memory follows the largest transaction set, not the input.
+    pub fn from_reader(src: R) -> Self {
+        Reader::from_reader_with(src, ParseOptions::default())
+    }
+
+    /// A streaming reader with options.
+    pub fn from_reader_with(src: R, opts: ParseOptions) -> Self {
+        let input = ReadInput { src, buf: Vec::new(), len: 0, base: 0, eof: false };
+        Reader::with_input(input, opts)
+    }
+}
+
+const WS: [u8; 4] = [b' ', b'\t', b'\r', b'\n'];
+
+impl<I: Input> Reader<I> {
+    fn with_input(input: I, mut opts: ParseOptions) -> Self {
+        opts.max_transaction_bytes = opts.max_transaction_bytes.min(u64::from(u32::MAX));
+        opts.chunk_size = opts.chunk_size.max(64);
+        Reader {
+            input,
+            opts,
+            pos: 0,
+            delims: None,
+            seg_index: 0,
+            started: false,
+            finished: false,
+            bare: false,
+            interchange: None,
+            group: None,
+            tx: None,
+            tx_emitted: false,
+            spans: Vec::new(),
+            pending: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &ParseOptions {
+        &self.opts
+    }
+
+    /// Diagnostics found so far (envelope counts, skipped segments…).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Takes the diagnostics found so far, leaving none.
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
+    }
+
+    /// The delimiters of the current interchange, once known.
+    pub fn delimiters(&self) -> Option<Delimiters> {
+        self.delims
+    }
+
+    /// Bytes consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.input.base() + self.pos as u64
+    }
+
+    fn diag(&mut self, d: Diagnostic) -> Result<()> {
+        if self.opts.strict {
+            self.finished = true;
+            return Err(d.into());
+        }
+        self.diagnostics.push(d);
+        Ok(())
+    }
+
+    fn here(&self) -> Position {
+        Position { offset: self.offset(), segment_index: self.seg_index, ..Position::default() }
+    }
+
+    fn fail<T>(&mut self, kind: ErrorKind, pos: Position) -> Result<T> {
+        self.finished = true;
+        Err(Error::new(kind, pos))
+    }
+
+    /// Refills the window, keeping the open transaction (or `keep_from`) and shifting indices.
+    fn fill(&mut self, keep_from: usize) -> Result<(usize, bool)> {
+        let keep = match &self.tx {
+            Some(tx) if !self.tx_emitted => tx.start.min(keep_from),
+            _ => keep_from,
+        };
+        let (shift, more) = match self.input.fill(keep, self.opts.chunk_size) {
+            Ok(r) => r,
+            Err(e) => {
+                let pos = self.here();
+                return self.fail(ErrorKind::Io(e), pos);
+            }
+        };
+        self.pos -= shift.min(self.pos);
+        if let Some(tx) = &mut self.tx {
+            tx.start -= shift.min(tx.start);
+        }
+        Ok((shift, more))
+    }
+
+    /// Makes at least `n` bytes from `pos` available if the input has them.
+    fn ensure(&mut self, n: usize) -> Result<()> {
+        while self.input.data().len() < self.pos + n {
+            let keep = self.pos;
+            if !self.fill(keep)?.1 {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips white space between segments; false at end of input.
+    fn skip_ws(&mut self) -> Result<bool> {
+        loop {
+            let data = self.input.data();
+            let rest = data.get(self.pos..).unwrap_or(&[]);
+            let n = rest.iter().take_while(|b| WS.contains(b)).count();
+            self.pos += n;
+            if n < rest.len() {
+                return Ok(true);
+            }
+            let keep = self.pos;
+            if !self.fill(keep)?.1 {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Finds where the data starts: skips a BOM, recognises ISA or a bare ST, or skips leading
+    /// garbage up to the first ISA.
+    fn start(&mut self) -> Result<()> {
+        self.started = true;
+        self.ensure(3)?;
+        if self.input.data().starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3;
+        }
+        if !self.skip_ws()? {
+            let pos = self.here();
+            return self.fail(ErrorKind::Empty, pos);
+        }
+        self.ensure(1 << 16)?;
+        let data = self.input.data();
+        let rest = data.get(self.pos..).unwrap_or(&[]);
+        if rest.starts_with(b"ISA") {
+            return Ok(());
+        }
+        if rest.starts_with(b"ST") || rest.starts_with(b"GS") {
+            if let Some(d) = Delimiters::guess_from_st(rest) {
+                self.delims = Some(d);
+                self.bare = true;
+                let pos = self.here();
+                return self.diag(Diagnostic::warning(
+                    DiagnosticCode::NoEnvelope,
+                    pos,
+                    "no ISA envelope: delimiters guessed from the first segment",
+                ));
+            }
+        }
+        let found = memchr::memmem::find_iter(rest, b"ISA")
+            .find(|&i| rest.get(i + 3).is_some_and(|b| !b.is_ascii_alphanumeric()));
+        match found {
+            Some(i) => {
+                let pos = self.here();
+                self.pos += i;
+                self.diag(Diagnostic::warning(
+                    DiagnosticCode::LeadingGarbage,
+                    pos,
+                    format!("{i} bytes before the first ISA were skipped"),
+                ))
+            }
+            None => {
+                let pos = self.here();
+                self.fail(ErrorKind::NotX12, pos)
+            }
+        }
+    }
+
+    /// Reads the next segment, or `None` at end of input.
+    fn read_segment(&mut self) -> Result<Option<RawSeg>> {
+        loop {
+            if !self.skip_ws()? {
+                return Ok(None);
+            }
+            self.ensure(4)?;
+            let data = self.input.data();
+            let rest = data.get(self.pos..).unwrap_or(&[]);
+            let is_isa = rest.starts_with(b"ISA")
+                && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric() && *b != b' ');
+            if is_isa {
+                return self.read_isa().map(Some);
+            }
+            let Some(d) = self.delims else {
+                let pos = self.here();
+                return self.fail(ErrorKind::NotX12, pos);
+            };
+            let Some((start, end)) = self.find_terminator(d)? else {
+                return Ok(None);
+            };
+            self.seg_index = self.seg_index.saturating_add(1);
+            let offset = self.input.base() + start as u64;
+            let data = self.input.data();
+            let raw = data.get(start..end).unwrap_or(&[]);
+            let id_end = memchr(d.element, raw).unwrap_or(raw.len());
+            let id_bytes = raw.get(..id_end).unwrap_or(&[]);
+            if raw.is_empty() {
+                continue;
+            }
+            match SegmentId::new(id_bytes) {
+                Some(id) => {
+                    return Ok(Some(RawSeg { start, end, id, offset, index: self.seg_index }));
+                }
+                None => {
+                    if let Some(tx) = &mut self.tx {
+                        tx.skipped = tx.skipped.saturating_add(1);
+                    }
+                    let pos = Position { offset, segment_index: self.seg_index, ..Position::default() };
+                    self.diag(Diagnostic::error(
+                        DiagnosticCode::InvalidSegmentId,
+                        pos,
+                        "segment id is not 2-3 upper-case letters or digits; segment skipped",
+                    ))?;
+                }
+            }
+        }
+    }
+
+    /// Finds the end of the segment starting at `pos`; returns (start, end) window indices with
+    /// `end` excluding the terminator, and moves `pos` past the terminator.
+    fn find_terminator(&mut self, d: Delimiters) -> Result<Option<(usize, usize)>> {
+        let mut start = self.pos;
+        let mut from = start;
+        loop {
+            let data = self.input.data();
+            if let Some(i) = memchr(d.segment, data.get(from..).unwrap_or(&[])) {
+                let mut end = from + i;
+                self.pos = end + 1;
+                if end - start > self.opts.max_segment_len {
+                    let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
+                    return self.fail(ErrorKind::SegmentTooLong { limit: self.opts.max_segment_len }, pos);
+                }
+                if d.segment == b'\n' && end > start && data.get(end - 1) == Some(&b'\r') {
+                    end -= 1;
+                }
+                return Ok(Some((start, end)));
+            }
+            if data.len() - start > self.opts.max_segment_len {
+                let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
+                return self.fail(ErrorKind::SegmentTooLong { limit: self.opts.max_segment_len }, pos);
+            }
+            from = data.len();
+            let (shift, more) = self.fill(start)?;
+            start -= shift;
+            from -= shift;
+            if !more {
+                let data = self.input.data();
+                let mut end = data.len();
+                while end > start && data.get(end - 1).is_some_and(|b| WS.contains(b)) {
+                    end -= 1;
+                }
+                self.pos = data.len();
+                if end == start {
+                    return Ok(None);
+                }
+                let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
+                self.diag(Diagnostic::warning(
+                    DiagnosticCode::MissingTerminator,
+                    pos,
+                    "the last segment has no segment terminator",
+                ))?;
+                return Ok(Some((start, end)));
+            }
+        }
+    }
+
+    fn read_isa(&mut self) -> Result<RawSeg> {
+        self.ensure(1024)?;
+        let start = self.pos;
+        let data = self.input.data();
+        let offset = self.input.base() + start as u64;
+        self.seg_index = self.seg_index.saturating_add(1);
+        let pos = Position {
+            offset,
+            segment_index: self.seg_index,
+            segment_id: SegmentId::from_static("ISA"),
+            ..Position::default()
+        };
+        let scan = match Delimiters::from_isa(data.get(start..).unwrap_or(&[])) {
+            Ok(s) => s,
+            Err(kind) => return self.fail(kind, pos),
+        };
+        self.delims = Some(scan.delimiters);
+        self.bare = false;
+        let end = start + scan.len;
+        self.pos = end + 1;
+        if scan.len != 105 {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::IsaNotFixedWidth,
+                pos,
+                format!("ISA is {} bytes, not 106; read by its element separator", scan.len + 1),
+            ))?;
+        }
+        Ok(RawSeg { start, end, id: SegmentId::from_static("ISA"), offset, index: self.seg_index })
+    }
+
+    fn segment(&self, s: &RawSeg) -> Segment<'_> {
+        let raw = self.input.data().get(s.start..s.end).unwrap_or(&[]);
+        Segment::new(s.id, raw, self.delims.unwrap_or_default(), s.offset, s.index)
+    }
+
+    /// The next event, or `None` when the input is exhausted.
+    ///
+    /// Fatal problems (I/O, no X12, an unreadable ISA, a limit exceeded) are errors, after which
+    /// the reader yields nothing more. Everything else is a diagnostic and reading goes on.
+    pub fn next_event(&mut self) -> Result<Option<Event<'_>>> {
+        if self.tx_emitted {
+            self.tx_emitted = false;
+            self.tx = None;
+            self.spans.clear();
+        }
+        if self.finished {
+            return Ok(None);
+        }
+        if !self.started {
+            self.start()?;
+        }
+        loop {
+            let seg = match self.pending.take() {
+                Some(s) => s,
+                None => match self.read_segment()? {
+                    Some(s) => s,
+                    None => return self.finish(),
+                },
+            };
+            let id = seg.id;
+            match id.as_bytes() {
+                b"ISA" => {
+                    if let Some(c) = self.close_for(seg, 3)? {
+                        return Ok(Some(self.emit_close(c)));
+                    }
+                    let header = self.interchange_header(&seg);
+                    self.interchange = Some(OpenInterchange { control: header.control_number.clone(), groups: 0 });
+                    return Ok(Some(Event::InterchangeStart(header)));
+                }
+                b"GS" => {
+                    if let Some(c) = self.close_for(seg, 2)? {
+                        return Ok(Some(self.emit_close(c)));
+                    }
+                    let header = self.group_header(&seg);
+                    match &mut self.interchange {
+                        Some(i) => i.groups += 1,
+                        None if !self.bare => {
+                            let pos = self.segment(&seg).position();
+                            self.diag(Diagnostic::warning(
+                                DiagnosticCode::SegmentOutsideTransaction,
+                                pos,
+                                "GS outside an interchange",
+                            ))?;
+                        }
+                        None => {}
+                    }
+                    self.group = Some(OpenGroup {
+                        control: header.control_number.clone(),
+                        version: header.version.clone(),
+                        sets: 0,
+                    });
+                    return Ok(Some(Event::GroupStart(header)));
+                }
+                b"ST" => {
+                    if let Some(c) = self.close_for(seg, 1)? {
+                        return Ok(Some(self.emit_close(c)));
+                    }
+                    let s = self.segment(&seg);
+                    let control = lossy(s.get(2));
+                    let set_id = lossy(s.get(1));
+                    let st03 = lossy(s.get(3));
+                    let version = if st03.is_empty() {
+                        self.group.as_ref().map(|g| g.version.clone()).unwrap_or_default()
+                    } else {
+                        st03
+                    };
+                    if let Some(g) = &mut self.group {
+                        g.sets += 1;
+                    }
+                    self.spans.clear();
+                    self.tx = Some(OpenTransaction { start: seg.start, control, set_id, version, skipped: 0 });
+                    self.push_span(&seg)?;
+                }
+                b"SE" => {
+                    if self.tx.is_none() {
+                        self.unexpected_trailer(&seg, "SE without ST")?;
+                        continue;
+                    }
+                    self.push_span(&seg)?;
+                    self.check_se(&seg)?;
+                    return Ok(Some(self.emit_transaction()));
+                }
+                b"GE" => {
+                    if let Some(c) = self.close_for(seg, 1)? {
+                        return Ok(Some(self.emit_close(c)));
+                    }
+                    if self.group.is_none() {
+                        self.unexpected_trailer(&seg, "GE without GS")?;
+                        continue;
+                    }
+                    self.check_ge(&seg)?;
+                    self.group = None;
+                    return Ok(Some(Event::GroupEnd));
+                }
+                b"IEA" => {
+                    if let Some(c) = self.close_for(seg, 2)? {
+                        return Ok(Some(self.emit_close(c)));
+                    }
+                    if self.interchange.is_none() {
+                        self.unexpected_trailer(&seg, "IEA without ISA")?;
+                        continue;
+                    }
+                    self.check_iea(&seg)?;
+                    self.interchange = None;
+                    return Ok(Some(Event::InterchangeEnd));
+                }
+                _ => {
+                    if self.tx.is_some() {
+                        self.push_span(&seg)?;
+                    } else {
+                        let pos = self.segment(&seg).position();
+                        self.diag(Diagnostic::error(
+                            DiagnosticCode::SegmentOutsideTransaction,
+                            pos,
+                            "segment outside a transaction set was skipped",
+                        ))?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Before a header or trailer at `level` (1 = ST/GE, 2 = GS/IEA, 3 = ISA), closes what is
+    /// still open below it. Returns true when something was closed: the caller emits that close
+    /// and `seg` is processed again on the next call.
+    fn close_for(&mut self, seg: RawSeg, level: u8) -> Result<Option<Close>> {
+        let pos = self.segment(&seg).position();
+        if self.tx.is_some() {
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingSe,
+                pos,
+                "transaction set ended without SE",
+            ))?;
+            self.pending = Some(seg);
+            return Ok(Some(Close::Transaction));
+        }
+        if level >= 2 && self.group.is_some() {
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingGe,
+                pos,
+                "functional group ended without GE",
+            ))?;
+            self.group = None;
+            self.pending = Some(seg);
+            return Ok(Some(Close::Group));
+        }
+        if level >= 3 && self.interchange.is_some() {
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingIea,
+                pos,
+                "interchange ended without IEA",
+            ))?;
+            self.interchange = None;
+            self.pending = Some(seg);
+            return Ok(Some(Close::Interchange));
+        }
+        Ok(None)
+    }
+
+    fn emit_close(&mut self, c: Close) -> Event<'_> {
+        match c {
+            Close::Transaction => self.emit_transaction(),
+            Close::Group => Event::GroupEnd,
+            Close::Interchange => Event::InterchangeEnd,
+        }
+    }
+
+    fn emit_transaction(&mut self) -> Event<'_> {
+        self.tx_emitted = true;
+        let (start, set_id, control_number, version) = match &self.tx {
+            Some(tx) => (tx.start, tx.set_id.clone(), tx.control.clone(), tx.version.clone()),
+            None => (0, String::new(), String::new(), String::new()),
+        };
+        let end = self.spans.last().map(|s| s.end as usize).unwrap_or(0);
+        let data = self.input.data().get(start..start + end).unwrap_or(&[]);
+        Event::Transaction(TransactionSet {
+            set_id,
+            control_number,
+            version,
+            data,
+            spans: &self.spans,
+            delimiters: self.delims.unwrap_or_default(),
+            base: self.input.base() + start as u64,
+        })
+    }
+
+    fn push_span(&mut self, seg: &RawSeg) -> Result<()> {
+        let Some(tx) = &self.tx else { return Ok(()) };
+        let start = seg.start.saturating_sub(tx.start);
+        let end = seg.end.saturating_sub(tx.start);
+        if end as u64 > self.opts.max_transaction_bytes {
+            let pos = self.segment(seg).position();
+            let limit = self.opts.max_transaction_bytes;
+            return self.fail(ErrorKind::TransactionTooLarge { limit, unit: "bytes" }, pos);
+        }
+        if self.spans.len() >= self.opts.max_segments_per_transaction as usize {
+            let pos = self.segment(seg).position();
+            let limit = u64::from(self.opts.max_segments_per_transaction);
+            return self.fail(ErrorKind::TransactionTooLarge { limit, unit: "segments" }, pos);
+        }
+        self.spans.push(Span { start: start as u32, end: end as u32, index: seg.index, id: seg.id });
+        Ok(())
+    }
+
+    fn unexpected_trailer(&mut self, seg: &RawSeg, what: &'static str) -> Result<()> {
+        let pos = self.segment(seg).position();
+        self.diag(Diagnostic::error(DiagnosticCode::UnexpectedTrailer, pos, what))
+    }
+
+    fn check_se(&mut self, seg: &RawSeg) -> Result<()> {
+        let s = self.segment(seg);
+        let count = s.get(1).to_vec();
+        let control = s.get(2).to_vec();
+        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
+        let Some(tx) = &self.tx else { return Ok(()) };
+        let actual = self.spans.len() as u64 + u64::from(tx.skipped);
+        let st_control = tx.control.clone();
+        if parse_u64(&count) != Some(actual) {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::SegmentCountMismatch,
+                pos1,
+                format!("SE01 does not match the {actual} segments from ST to SE"),
+            ))?;
+        }
+        if control != st_control.as_bytes() {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::TransactionControlMismatch,
+                pos2,
+                "SE02 differs from ST02",
+            ))?;
+        }
+        Ok(())
+    }
+
+    fn check_ge(&mut self, seg: &RawSeg) -> Result<()> {
+        let s = self.segment(seg);
+        let count = s.get(1).to_vec();
+        let control = s.get(2).to_vec();
+        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
+        let Some(g) = &self.group else { return Ok(()) };
+        let (sets, gs_control) = (g.sets, g.control.clone());
+        if parse_u64(&count) != Some(sets) {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::TransactionCountMismatch,
+                pos1,
+                format!("GE01 does not match the {sets} transaction sets in the group"),
+            ))?;
+        }
+        if trim_num(&control) != trim_num(gs_control.as_bytes()) {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::GroupControlMismatch,
+                pos2,
+                "GE02 differs from GS06",
+            ))?;
+        }
+        Ok(())
+    }
+
+    fn check_iea(&mut self, seg: &RawSeg) -> Result<()> {
+        let s = self.segment(seg);
+        let count = s.get(1).to_vec();
+        let control = s.get(2).to_vec();
+        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
+        let Some(i) = &self.interchange else { return Ok(()) };
+        let (groups, isa_control) = (i.groups, i.control.clone());
+        if parse_u64(&count) != Some(groups) {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::GroupCountMismatch,
+                pos1,
+                format!("IEA01 does not match the {groups} functional groups in the interchange"),
+            ))?;
+        }
+        if trim_num(&control) != trim_num(isa_control.as_bytes()) {
+            self.diag(Diagnostic::warning(
+                DiagnosticCode::InterchangeControlMismatch,
+                pos2,
+                "IEA02 differs from ISA13",
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// At end of input: closes whatever is still open, one event per call.
+    fn finish(&mut self) -> Result<Option<Event<'_>>> {
+        let pos = self.here();
+        if self.tx.is_some() {
+            self.diag(Diagnostic::error(DiagnosticCode::MissingSe, pos, "input ended inside a transaction set"))?;
+            return Ok(Some(self.emit_transaction()));
+        }
+        if self.group.is_some() {
+            self.group = None;
+            self.diag(Diagnostic::error(DiagnosticCode::MissingGe, pos, "input ended inside a functional group"))?;
+            return Ok(Some(Event::GroupEnd));
+        }
+        if self.interchange.is_some() {
+            self.interchange = None;
+            self.diag(Diagnostic::error(DiagnosticCode::MissingIea, pos, "input ended inside an interchange"))?;
+            return Ok(Some(Event::InterchangeEnd));
+        }
+        self.finished = true;
+        Ok(None)
+    }
+
+    fn interchange_header(&self, seg: &RawSeg) -> InterchangeHeader {
+        let s = self.segment(seg);
+        let f = |n| lossy(trim_spaces(s.get(n)));
+        let date = std::str::from_utf8(s.get(9))
+            .ok()
+            .and_then(|t| chrono::NaiveDate::parse_from_str(t, "%y%m%d").ok());
+        InterchangeHeader {
+            sender_qualifier: f(5),
+            sender_id: f(6),
+            receiver_qualifier: f(7),
+            receiver_id: f(8),
+            date,
+            time: f(10),
+            version: f(12),
+            control_number: f(13),
+            usage: f(15),
+            delimiters: s.delimiters(),
+            position: s.position(),
+        }
+    }
+
+    fn group_header(&self, seg: &RawSeg) -> GroupHeader {
+        let s = self.segment(seg);
+        let f = |n| lossy(trim_spaces(s.get(n)));
+        let date = std::str::from_utf8(s.get(4))
+            .ok()
+            .and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y%m%d").ok());
+        GroupHeader {
+            functional_id: f(1),
+            sender: f(2),
+            receiver: f(3),
+            date,
+            control_number: f(6),
+            version: f(8),
+            position: s.position(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Close {
+    Transaction,
+    Group,
+    Interchange,
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn trim_spaces(b: &[u8]) -> &[u8] {
+    let start = b.iter().take_while(|&&c| c == b' ').count();
+    let end = b.len() - b.iter().rev().take_while(|&&c| c == b' ').count();
+    b.get(start..end.max(start)).unwrap_or(&[])
+}
+
+fn trim_num(b: &[u8]) -> &[u8] {
+    let b = trim_spaces(b);
+    let z = b.iter().take_while(|&&c| c == b'0').count();
+    b.get(z..).unwrap_or(&[])
+}
+
+fn parse_u64(b: &[u8]) -> Option<u64> {
+    let b = trim_spaces(b);
+    if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+}

@@ -1,0 +1,1 @@
+//! Typed 835 remittances.
