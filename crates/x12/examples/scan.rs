@@ -1,7 +1,9 @@
 //! Prints per file: transactions, CLP/CLM counts and diagnostics (slice and streamed reading).
 use denali_x12::{Event, ParseOptions, Reader};
 
-fn count<I: denali_x12::reader::Input>(r: &mut Reader<I>) -> Result<(usize, usize, usize), denali_x12::Error> {
+fn count<I: denali_x12::reader::Input>(
+    r: &mut Reader<I>,
+) -> Result<(usize, usize, usize), denali_x12::Error> {
     let (mut tx, mut clp, mut segs) = (0, 0, 0);
     while let Some(ev) = r.next_event()? {
         if let Event::Transaction(t) = ev {
@@ -22,13 +24,19 @@ fn main() {
         let bytes = std::fs::read(&path).unwrap_or_default();
         let mut a = Reader::from_slice(&bytes);
         let ra = count(&mut a);
-        let opts = ParseOptions { chunk_size: 7, ..ParseOptions::default() };
+        let opts = ParseOptions {
+            chunk_size: 7,
+            ..ParseOptions::default()
+        };
         let mut b = Reader::from_reader_with(&bytes[..], opts);
         let rb = count(&mut b);
         let same = format!("{ra:?}") == format!("{rb:?}") && a.diagnostics() == b.diagnostics();
         let name = path.rsplit('/').next().unwrap_or("");
         match ra {
-            Ok((t, c, s)) => println!("{name}\ttx={t}\tclp={c}\tsegs={s}\tdiags={}\tsame={same}", a.diagnostics().len()),
+            Ok((t, c, s)) => println!(
+                "{name}\ttx={t}\tclp={c}\tsegs={s}\tdiags={}\tsame={same}",
+                a.diagnostics().len()
+            ),
             Err(e) => println!("{name}\tERROR {e}\tsame={same}"),
         }
         for d in a.diagnostics() {

@@ -24,7 +24,12 @@ pub struct Delimiters {
 impl Default for Delimiters {
     /// `*`, `:`, `^`, `~`: the delimiters most senders use.
     fn default() -> Self {
-        Delimiters { element: b'*', component: b':', repetition: Some(b'^'), segment: b'~' }
+        Delimiters {
+            element: b'*',
+            component: b':',
+            repetition: Some(b'^'),
+            segment: b'~',
+        }
     }
 }
 
@@ -46,7 +51,9 @@ impl Delimiters {
         }
         let element = bytes[3];
         if element.is_ascii_alphanumeric() || element == b' ' {
-            return Err(ErrorKind::BadIsa("the element separator is a letter, digit or space"));
+            return Err(ErrorKind::BadIsa(
+                "the element separator is a letter, digit or space",
+            ));
         }
         // Find the 16th element separator; ISA16 is the one byte after it.
         let mut seps = 0usize;
@@ -78,13 +85,22 @@ impl Delimiters {
             return Err(ErrorKind::BadIsa("cut short after ISA16"));
         };
         if component == element {
-            return Err(ErrorKind::DelimiterCollision("component separator", "element separator"));
+            return Err(ErrorKind::DelimiterCollision(
+                "component separator",
+                "element separator",
+            ));
         }
         if segment == element {
-            return Err(ErrorKind::DelimiterCollision("segment terminator", "element separator"));
+            return Err(ErrorKind::DelimiterCollision(
+                "segment terminator",
+                "element separator",
+            ));
         }
         if segment == component {
-            return Err(ErrorKind::DelimiterCollision("segment terminator", "component separator"));
+            return Err(ErrorKind::DelimiterCollision(
+                "segment terminator",
+                "component separator",
+            ));
         }
         if component.is_ascii_alphanumeric() || segment.is_ascii_alphanumeric() {
             return Err(ErrorKind::BadIsa("a delimiter is a letter or digit"));
@@ -102,7 +118,12 @@ impl Delimiters {
             _ => None,
         });
         Ok(IsaScan {
-            delimiters: Delimiters { element, component, repetition, segment },
+            delimiters: Delimiters {
+                element,
+                component,
+                repetition,
+                segment,
+            },
             len: sep16 + 2,
         })
     }
@@ -124,7 +145,17 @@ impl Delimiters {
             .find(|&&b| !(b.is_ascii_alphanumeric() || b == element || b == b' '))?;
         let mut component = b':';
         let window = bytes.get(..bytes.len().min(1 << 16)).unwrap_or(bytes);
-        for qual in [&b"HC"[..], b"AD", b"ABK", b"BK", b"ER", b"IV", b"N4", b"NU", b"ZZ"] {
+        for qual in [
+            &b"HC"[..],
+            b"AD",
+            b"ABK",
+            b"BK",
+            b"ER",
+            b"IV",
+            b"N4",
+            b"NU",
+            b"ZZ",
+        ] {
             if let Some(c) = find_after_qualifier(window, element, qual)
                 && c != segment
                 && c != element
@@ -137,7 +168,12 @@ impl Delimiters {
         if component == segment {
             return None;
         }
-        Some(Delimiters { element, component, repetition: None, segment })
+        Some(Delimiters {
+            element,
+            component,
+            repetition: None,
+            segment,
+        })
     }
 
     /// Whether `b` is one of the delimiters.
@@ -188,7 +224,10 @@ mod tests {
     #[test]
     fn collision_is_an_error() {
         let isa = b"ISA*00**00**ZZ*S*ZZ*R*240101*1200*^*00501*1*0*P**~";
-        assert!(matches!(Delimiters::from_isa(isa), Err(ErrorKind::DelimiterCollision(..))));
+        assert!(matches!(
+            Delimiters::from_isa(isa),
+            Err(ErrorKind::DelimiterCollision(..))
+        ));
     }
 
     #[test]

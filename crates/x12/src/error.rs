@@ -19,7 +19,10 @@ pub struct SegmentId {
 
 impl SegmentId {
     /// The id of positions outside any segment.
-    pub const NONE: SegmentId = SegmentId { bytes: [0; 3], len: 0 };
+    pub const NONE: SegmentId = SegmentId {
+        bytes: [0; 3],
+        len: 0,
+    };
 
     /// Builds an id from its bytes; `None` unless they are 2 or 3 ASCII upper-case letters or digits.
     pub fn new(raw: &[u8]) -> Option<SegmentId> {
@@ -33,7 +36,10 @@ impl SegmentId {
             }
             *slot = b;
         }
-        Some(SegmentId { bytes, len: raw.len() as u8 })
+        Some(SegmentId {
+            bytes,
+            len: raw.len() as u8,
+        })
     }
 
     /// Builds an id from a static string; used for constants. Invalid input gives the empty id.
@@ -219,6 +225,8 @@ diagnostic_codes! {
     HlParentMissing => "hl_parent_missing",
     /// A count limit of the parse options was reached; the rest of the loop was skipped.
     LimitExceeded => "limit_exceeded",
+    /// Reading stopped at this point (the error that stopped it, reported as a diagnostic).
+    Fatal => "fatal",
 }
 
 impl fmt::Display for DiagnosticCode {
@@ -251,18 +259,32 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A warning.
     pub fn warning(code: DiagnosticCode, position: Position, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, code, message: message.into(), position }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            position,
+        }
     }
 
     /// An error.
     pub fn error(code: DiagnosticCode, position: Position, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, message: message.into(), position }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            position,
+        }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}: {} [{}]", self.severity, self.position, self.message, self.code)
+        write!(
+            f,
+            "{} at {}: {} [{}]",
+            self.severity, self.position, self.message, self.code
+        )
     }
 }
 
@@ -375,7 +397,13 @@ impl std::error::Error for Error {
 
 impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Error {
-        Error::new(ErrorKind::Strict { code: d.code, message: d.message }, d.position)
+        Error::new(
+            ErrorKind::Strict {
+                code: d.code,
+                message: d.message,
+            },
+            d.position,
+        )
     }
 }
 

@@ -34,9 +34,12 @@ pub mod delimiters;
 pub mod error;
 pub mod reader;
 pub mod segment;
+pub mod value;
 
 pub use delimiters::Delimiters;
-pub use error::{Diagnostic, DiagnosticCode, Error, ErrorKind, Position, Result, SegmentId, Severity};
+pub use error::{
+    Diagnostic, DiagnosticCode, Error, ErrorKind, Position, Result, SegmentId, Severity,
+};
 pub use reader::{Event, GroupHeader, InterchangeHeader, ParseOptions, Reader, TransactionSet};
 pub use segment::{Element, Segment};
 pub mod claim;

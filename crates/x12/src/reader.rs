@@ -56,7 +56,10 @@ impl Default for ParseOptions {
 impl ParseOptions {
     /// Default limits with every diagnostic turned into an error.
     pub fn strict() -> Self {
-        ParseOptions { strict: true, ..ParseOptions::default() }
+        ParseOptions {
+            strict: true,
+            ..ParseOptions::default()
+        }
     }
 }
 
@@ -162,7 +165,10 @@ impl<'r> TransactionSet<'r> {
 
     /// Position of the ST segment.
     pub fn position(&self) -> Position {
-        self.segments().next().map(|s| s.position()).unwrap_or_default()
+        self.segments()
+            .next()
+            .map(|s| s.position())
+            .unwrap_or_default()
     }
 }
 
@@ -345,7 +351,13 @@ impl<R: Read> Reader<ReadInput<R>> {
 
     /// A streaming reader with options.
     pub fn from_reader_with(src: R, opts: ParseOptions) -> Self {
-        let input = ReadInput { src, buf: Vec::new(), len: 0, base: 0, eof: false };
+        let input = ReadInput {
+            src,
+            buf: Vec::new(),
+            len: 0,
+            base: 0,
+            eof: false,
+        };
         Reader::with_input(input, opts)
     }
 }
@@ -410,7 +422,11 @@ impl<I: Input> Reader<I> {
     }
 
     fn here(&self) -> Position {
-        Position { offset: self.offset(), segment_index: self.seg_index, ..Position::default() }
+        Position {
+            offset: self.offset(),
+            segment_index: self.seg_index,
+            ..Position::default()
+        }
     }
 
     fn fail<T>(&mut self, kind: ErrorKind, pos: Position) -> Result<T> {
@@ -484,17 +500,16 @@ impl<I: Input> Reader<I> {
         if rest.starts_with(b"ISA") {
             return Ok(());
         }
-        if rest.starts_with(b"ST") || rest.starts_with(b"GS") {
-            if let Some(d) = Delimiters::guess_from_st(rest) {
-                self.delims = Some(d);
-                self.bare = true;
-                let pos = self.here();
-                return self.diag(Diagnostic::warning(
-                    DiagnosticCode::NoEnvelope,
-                    pos,
-                    "no ISA envelope: delimiters guessed from the first segment",
-                ));
-            }
+        let bare_start = rest.starts_with(b"ST") || rest.starts_with(b"GS");
+        if let Some(d) = Delimiters::guess_from_st(rest).filter(|_| bare_start) {
+            self.delims = Some(d);
+            self.bare = true;
+            let pos = self.here();
+            return self.diag(Diagnostic::warning(
+                DiagnosticCode::NoEnvelope,
+                pos,
+                "no ISA envelope: delimiters guessed from the first segment",
+            ));
         }
         let found = memchr::memmem::find_iter(rest, b"ISA")
             .find(|&i| rest.get(i + 3).is_some_and(|b| !b.is_ascii_alphanumeric()));
@@ -525,7 +540,9 @@ impl<I: Input> Reader<I> {
             let data = self.input.data();
             let rest = data.get(self.pos..).unwrap_or(&[]);
             let is_isa = rest.starts_with(b"ISA")
-                && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric() && *b != b' ');
+                && rest
+                    .get(3)
+                    .is_some_and(|b| !b.is_ascii_alphanumeric() && *b != b' ');
             if is_isa {
                 return self.read_isa().map(Some);
             }
@@ -547,13 +564,23 @@ impl<I: Input> Reader<I> {
             }
             match SegmentId::new(id_bytes) {
                 Some(id) => {
-                    return Ok(Some(RawSeg { start, end, id, offset, index: self.seg_index }));
+                    return Ok(Some(RawSeg {
+                        start,
+                        end,
+                        id,
+                        offset,
+                        index: self.seg_index,
+                    }));
                 }
                 None => {
                     if let Some(tx) = &mut self.tx {
                         tx.skipped = tx.skipped.saturating_add(1);
                     }
-                    let pos = Position { offset, segment_index: self.seg_index, ..Position::default() };
+                    let pos = Position {
+                        offset,
+                        segment_index: self.seg_index,
+                        ..Position::default()
+                    };
                     self.diag(Diagnostic::error(
                         DiagnosticCode::InvalidSegmentId,
                         pos,
@@ -575,8 +602,17 @@ impl<I: Input> Reader<I> {
                 let mut end = from + i;
                 self.pos = end + 1;
                 if end - start > self.opts.max_segment_len {
-                    let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
-                    return self.fail(ErrorKind::SegmentTooLong { limit: self.opts.max_segment_len }, pos);
+                    let pos = Position {
+                        offset: self.input.base() + start as u64,
+                        segment_index: self.seg_index + 1,
+                        ..Position::default()
+                    };
+                    return self.fail(
+                        ErrorKind::SegmentTooLong {
+                            limit: self.opts.max_segment_len,
+                        },
+                        pos,
+                    );
                 }
                 if d.segment == b'\n' && end > start && data.get(end - 1) == Some(&b'\r') {
                     end -= 1;
@@ -584,8 +620,17 @@ impl<I: Input> Reader<I> {
                 return Ok(Some((start, end)));
             }
             if data.len() - start > self.opts.max_segment_len {
-                let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
-                return self.fail(ErrorKind::SegmentTooLong { limit: self.opts.max_segment_len }, pos);
+                let pos = Position {
+                    offset: self.input.base() + start as u64,
+                    segment_index: self.seg_index + 1,
+                    ..Position::default()
+                };
+                return self.fail(
+                    ErrorKind::SegmentTooLong {
+                        limit: self.opts.max_segment_len,
+                    },
+                    pos,
+                );
             }
             from = data.len();
             let (shift, more) = self.fill(start)?;
@@ -601,7 +646,11 @@ impl<I: Input> Reader<I> {
                 if end == start {
                     return Ok(None);
                 }
-                let pos = Position { offset: self.input.base() + start as u64, segment_index: self.seg_index + 1, ..Position::default() };
+                let pos = Position {
+                    offset: self.input.base() + start as u64,
+                    segment_index: self.seg_index + 1,
+                    ..Position::default()
+                };
                 self.diag(Diagnostic::warning(
                     DiagnosticCode::MissingTerminator,
                     pos,
@@ -636,15 +685,30 @@ impl<I: Input> Reader<I> {
             self.diag(Diagnostic::warning(
                 DiagnosticCode::IsaNotFixedWidth,
                 pos,
-                format!("ISA is {} bytes, not 106; read by its element separator", scan.len + 1),
+                format!(
+                    "ISA is {} bytes, not 106; read by its element separator",
+                    scan.len + 1
+                ),
             ))?;
         }
-        Ok(RawSeg { start, end, id: SegmentId::from_static("ISA"), offset, index: self.seg_index })
+        Ok(RawSeg {
+            start,
+            end,
+            id: SegmentId::from_static("ISA"),
+            offset,
+            index: self.seg_index,
+        })
     }
 
     fn segment(&self, s: &RawSeg) -> Segment<'_> {
         let raw = self.input.data().get(s.start..s.end).unwrap_or(&[]);
-        Segment::new(s.id, raw, self.delims.unwrap_or_default(), s.offset, s.index)
+        Segment::new(
+            s.id,
+            raw,
+            self.delims.unwrap_or_default(),
+            s.offset,
+            s.index,
+        )
     }
 
     /// The next event, or `None` when the input is exhausted.
@@ -678,7 +742,10 @@ impl<I: Input> Reader<I> {
                         return Ok(Some(self.emit_close(c)));
                     }
                     let header = self.interchange_header(&seg);
-                    self.interchange = Some(OpenInterchange { control: header.control_number.clone(), groups: 0 });
+                    self.interchange = Some(OpenInterchange {
+                        control: header.control_number.clone(),
+                        groups: 0,
+                    });
                     return Ok(Some(Event::InterchangeStart(header)));
                 }
                 b"GS" => {
@@ -714,7 +781,10 @@ impl<I: Input> Reader<I> {
                     let set_id = lossy(s.get(1));
                     let st03 = lossy(s.get(3));
                     let version = if st03.is_empty() {
-                        self.group.as_ref().map(|g| g.version.clone()).unwrap_or_default()
+                        self.group
+                            .as_ref()
+                            .map(|g| g.version.clone())
+                            .unwrap_or_default()
                     } else {
                         st03
                     };
@@ -722,7 +792,13 @@ impl<I: Input> Reader<I> {
                         g.sets += 1;
                     }
                     self.spans.clear();
-                    self.tx = Some(OpenTransaction { start: seg.start, control, set_id, version, skipped: 0 });
+                    self.tx = Some(OpenTransaction {
+                        start: seg.start,
+                        control,
+                        set_id,
+                        version,
+                        skipped: 0,
+                    });
                     self.push_span(&seg)?;
                 }
                 b"SE" => {
@@ -822,7 +898,12 @@ impl<I: Input> Reader<I> {
     fn emit_transaction(&mut self) -> Event<'_> {
         self.tx_emitted = true;
         let (start, set_id, control_number, version) = match &self.tx {
-            Some(tx) => (tx.start, tx.set_id.clone(), tx.control.clone(), tx.version.clone()),
+            Some(tx) => (
+                tx.start,
+                tx.set_id.clone(),
+                tx.control.clone(),
+                tx.version.clone(),
+            ),
             None => (0, String::new(), String::new(), String::new()),
         };
         let end = self.spans.last().map(|s| s.end as usize).unwrap_or(0);
@@ -845,20 +926,41 @@ impl<I: Input> Reader<I> {
         if end as u64 > self.opts.max_transaction_bytes {
             let pos = self.segment(seg).position();
             let limit = self.opts.max_transaction_bytes;
-            return self.fail(ErrorKind::TransactionTooLarge { limit, unit: "bytes" }, pos);
+            return self.fail(
+                ErrorKind::TransactionTooLarge {
+                    limit,
+                    unit: "bytes",
+                },
+                pos,
+            );
         }
         if self.spans.len() >= self.opts.max_segments_per_transaction as usize {
             let pos = self.segment(seg).position();
             let limit = u64::from(self.opts.max_segments_per_transaction);
-            return self.fail(ErrorKind::TransactionTooLarge { limit, unit: "segments" }, pos);
+            return self.fail(
+                ErrorKind::TransactionTooLarge {
+                    limit,
+                    unit: "segments",
+                },
+                pos,
+            );
         }
-        self.spans.push(Span { start: start as u32, end: end as u32, index: seg.index, id: seg.id });
+        self.spans.push(Span {
+            start: start as u32,
+            end: end as u32,
+            index: seg.index,
+            id: seg.id,
+        });
         Ok(())
     }
 
     fn unexpected_trailer(&mut self, seg: &RawSeg, what: &'static str) -> Result<()> {
         let pos = self.segment(seg).position();
-        self.diag(Diagnostic::error(DiagnosticCode::UnexpectedTrailer, pos, what))
+        self.diag(Diagnostic::error(
+            DiagnosticCode::UnexpectedTrailer,
+            pos,
+            what,
+        ))
     }
 
     fn check_se(&mut self, seg: &RawSeg) -> Result<()> {
@@ -915,7 +1017,9 @@ impl<I: Input> Reader<I> {
         let count = s.get(1).to_vec();
         let control = s.get(2).to_vec();
         let (pos1, pos2) = (s.element_position(1), s.element_position(2));
-        let Some(i) = &self.interchange else { return Ok(()) };
+        let Some(i) = &self.interchange else {
+            return Ok(());
+        };
         let (groups, isa_control) = (i.groups, i.control.clone());
         if parse_u64(&count) != Some(groups) {
             self.diag(Diagnostic::warning(
@@ -938,17 +1042,29 @@ impl<I: Input> Reader<I> {
     fn finish(&mut self) -> Result<Option<Event<'_>>> {
         let pos = self.here();
         if self.tx.is_some() {
-            self.diag(Diagnostic::error(DiagnosticCode::MissingSe, pos, "input ended inside a transaction set"))?;
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingSe,
+                pos,
+                "input ended inside a transaction set",
+            ))?;
             return Ok(Some(self.emit_transaction()));
         }
         if self.group.is_some() {
             self.group = None;
-            self.diag(Diagnostic::error(DiagnosticCode::MissingGe, pos, "input ended inside a functional group"))?;
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingGe,
+                pos,
+                "input ended inside a functional group",
+            ))?;
             return Ok(Some(Event::GroupEnd));
         }
         if self.interchange.is_some() {
             self.interchange = None;
-            self.diag(Diagnostic::error(DiagnosticCode::MissingIea, pos, "input ended inside an interchange"))?;
+            self.diag(Diagnostic::error(
+                DiagnosticCode::MissingIea,
+                pos,
+                "input ended inside an interchange",
+            ))?;
             return Ok(Some(Event::InterchangeEnd));
         }
         self.finished = true;
@@ -1022,5 +1138,8 @@ fn parse_u64(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(b.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+    Some(
+        b.iter()
+            .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')),
+    )
 }

@@ -28,7 +28,13 @@ impl<'a> Segment<'a> {
         offset: u64,
         index: u32,
     ) -> Segment<'a> {
-        Segment { id, raw, delimiters, offset, index }
+        Segment {
+            id,
+            raw,
+            delimiters,
+            offset,
+            index,
+        }
     }
 
     /// The segment id, e.g. `CLP`.
@@ -62,7 +68,11 @@ impl<'a> Segment<'a> {
     pub fn element_position(&self, n: usize) -> Position {
         let mut pos = self.position().at_element(n);
         let mut at = 0usize;
-        for (i, part) in self.raw.split(|&b| b == self.delimiters.element).enumerate() {
+        for (i, part) in self
+            .raw
+            .split(|&b| b == self.delimiters.element)
+            .enumerate()
+        {
             if i == n {
                 pos.offset = self.offset + at as u64;
                 break;
@@ -78,7 +88,10 @@ impl<'a> Segment<'a> {
             Some(i) => self.raw.get(i + 1..),
             None => None,
         };
-        Elements { rest, delimiters: self.delimiters }
+        Elements {
+            rest,
+            delimiters: self.delimiters,
+        }
     }
 
     /// Element `n` (1-based), or `None` if the segment has fewer elements.
@@ -105,8 +118,11 @@ impl<'a> Segment<'a> {
     pub fn element_count(&self) -> usize {
         match memchr(self.delimiters.element, self.raw) {
             Some(i) => {
-                1 + memchr::memchr_iter(self.delimiters.element, self.raw.get(i + 1..).unwrap_or(&[]))
-                    .count()
+                1 + memchr::memchr_iter(
+                    self.delimiters.element,
+                    self.raw.get(i + 1..).unwrap_or(&[]),
+                )
+                .count()
             }
             None => 0,
         }
@@ -128,11 +144,17 @@ impl<'a> Iterator for Elements<'a> {
         match memchr(self.delimiters.element, rest) {
             Some(i) => {
                 self.rest = rest.get(i + 1..);
-                Some(Element { raw: rest.get(..i).unwrap_or(&[]), delimiters: self.delimiters })
+                Some(Element {
+                    raw: rest.get(..i).unwrap_or(&[]),
+                    delimiters: self.delimiters,
+                })
             }
             None => {
                 self.rest = None;
-                Some(Element { raw: rest, delimiters: self.delimiters })
+                Some(Element {
+                    raw: rest,
+                    delimiters: self.delimiters,
+                })
             }
         }
     }
@@ -194,11 +216,17 @@ impl<'a> Element<'a> {
                 Some(i) => {
                     let part = rest.get(..i).unwrap_or(&[]);
                     rest = rest.get(i + 1..).unwrap_or(&[]);
-                    Some(Element { raw: part, delimiters })
+                    Some(Element {
+                        raw: part,
+                        delimiters,
+                    })
                 }
                 None => {
                     done = true;
-                    Some(Element { raw: rest, delimiters })
+                    Some(Element {
+                        raw: rest,
+                        delimiters,
+                    })
                 }
             }
         })
@@ -215,7 +243,10 @@ mod tests {
 
     fn seg(raw: &[u8]) -> Segment<'_> {
         let d = Delimiters::default();
-        let id_end = raw.iter().position(|&b| b == d.element).unwrap_or(raw.len());
+        let id_end = raw
+            .iter()
+            .position(|&b| b == d.element)
+            .unwrap_or(raw.len());
         Segment::new(SegmentId::new(&raw[..id_end]).unwrap(), raw, d, 0, 1)
     }
 
@@ -227,7 +258,10 @@ mod tests {
         assert_eq!(s.get(3), b"");
         assert_eq!(s.get(9), b"");
         let e = s.element(1).unwrap();
-        assert_eq!(e.components().collect::<Vec<_>>(), vec![&b"HC"[..], b"99213", b"25", b"59"]);
+        assert_eq!(
+            e.components().collect::<Vec<_>>(),
+            vec![&b"HC"[..], b"99213", b"25", b"59"]
+        );
         assert_eq!(e.component(2), b"99213");
         assert_eq!(e.component(7), b"");
         assert_eq!(s.element_position(2).offset, 19);
@@ -243,7 +277,12 @@ mod tests {
     #[test]
     fn repetitions() {
         let s = seg(b"HI*ABK:J10^ABF:R05");
-        let reps: Vec<_> = s.element(1).unwrap().repetitions().map(|e| e.as_bytes()).collect();
+        let reps: Vec<_> = s
+            .element(1)
+            .unwrap()
+            .repetitions()
+            .map(|e| e.as_bytes())
+            .collect();
         assert_eq!(reps, vec![&b"ABK:J10"[..], b"ABF:R05"]);
     }
 }

@@ -1,0 +1,36 @@
+//! One module per subcommand; each returns the process exit code.
+
+mod parse;
+mod validate;
+
+use std::io;
+use std::process::ExitCode;
+
+use crate::args::{Args, Command, ReadArgs};
+use denali_x12::ParseOptions;
+
+/// Runs the chosen subcommand.
+pub fn run(args: Args) -> io::Result<ExitCode> {
+    match args.command {
+        Command::Parse(a) => parse::run(&a),
+        Command::Validate(a) => validate::run(&a),
+    }
+}
+
+/// Parse options from the shared reading flags.
+fn parse_options(read: &ReadArgs) -> ParseOptions {
+    if read.strict {
+        ParseOptions::strict()
+    } else {
+        ParseOptions::default()
+    }
+}
+
+/// Exit code 0 when every input was fine, 1 otherwise.
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

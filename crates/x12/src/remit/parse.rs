@@ -1,0 +1,629 @@
+//! From a transaction set to a [`Remittance`]: one pass over the segments, no backtracking.
+//!
+//! The walker keeps a small state (header, payer, payee, claim, service line, summary) that
+//! decides where REF, DTM, CAS, AMT and QTY belong: the same segment id means different things in
+//! different loops, and the TR3's loop order (CLP opens 2100, SVC opens 2110, PLB closes the
+//! detail) is all that is needed to tell them apart.
+
+use rust_decimal::Decimal;
+
+use super::model::*;
+use crate::error::{Diagnostic, DiagnosticCode, Position};
+use crate::reader::{ParseOptions, TransactionSet};
+use crate::segment::{Element, Segment};
+use crate::value::{self, Text};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Header,
+    Payer,
+    Payee,
+    Claim,
+    Service,
+    Summary,
+}
+
+/// One segment with its elements split, plus where diagnostics go.
+struct Seg<'s, 'a> {
+    seg: Segment<'a>,
+    els: &'s [Element<'a>],
+    diags: &'s mut Vec<Diagnostic>,
+}
+
+impl<'a> Seg<'_, 'a> {
+    fn b(&self, n: usize) -> &'a [u8] {
+        n.checked_sub(1)
+            .and_then(|i| self.els.get(i))
+            .map(|e| e.as_bytes())
+            .unwrap_or(&[])
+    }
+
+    fn el(&self, n: usize) -> Option<Element<'a>> {
+        n.checked_sub(1).and_then(|i| self.els.get(i)).copied()
+    }
+
+    fn text(&self, n: usize) -> Text {
+        value::text(self.b(n))
+    }
+
+    fn opt_text(&self, n: usize) -> Option<Text> {
+        value::opt_text(self.b(n))
+    }
+
+    fn pos(&self, n: usize) -> Position {
+        self.seg.element_position(n)
+    }
+
+    /// A required amount: missing or malformed is reported and read as zero.
+    fn dec(&mut self, n: usize, what: &str) -> Decimal {
+        let b = self.b(n);
+        if b.is_empty() {
+            let pos = self.pos(n);
+            self.diags.push(Diagnostic::error(
+                DiagnosticCode::MissingElement,
+                pos,
+                format!("{what} is missing; read as 0"),
+            ));
+            return Decimal::ZERO;
+        }
+        match value::decimal(b) {
+            Some(d) => d,
+            None => {
+                let pos = self.pos(n);
+                self.diags.push(Diagnostic::error(
+                    DiagnosticCode::InvalidValue,
+                    pos,
+                    format!("{what} is not a number; read as 0"),
+                ));
+                Decimal::ZERO
+            }
+        }
+    }
+
+    /// An optional number: malformed is reported and dropped.
+    fn opt_dec(&mut self, n: usize, what: &str) -> Option<Decimal> {
+        let b = self.b(n);
+        if b.is_empty() {
+            return None;
+        }
+        let d = value::decimal(b);
+        if d.is_none() {
+            let pos = self.pos(n);
+            self.diags.push(Diagnostic::error(
+                DiagnosticCode::InvalidValue,
+                pos,
+                format!("{what} is not a number; ignored"),
+            ));
+        }
+        d
+    }
+
+    fn date(&mut self, n: usize, what: &str) -> Option<chrono::NaiveDate> {
+        let b = self.b(n);
+        if b.is_empty() {
+            return None;
+        }
+        let d = value::date(b);
+        if d.is_none() {
+            let pos = self.pos(n);
+            self.diags.push(Diagnostic::error(
+                DiagnosticCode::InvalidValue,
+                pos,
+                format!("{what} is not a valid date; ignored"),
+            ));
+        }
+        d
+    }
+
+    fn name(&self, entity_el: usize) -> Name {
+        Name {
+            entity: self.text(entity_el),
+            last: self.opt_text(3),
+            first: self.opt_text(4),
+            middle: self.opt_text(5),
+            suffix: self.opt_text(7),
+            id_qualifier: self.opt_text(8),
+            id: self.opt_text(9),
+        }
+    }
+
+    fn procedure(&self, n: usize) -> Option<Procedure> {
+        let el = self.el(n)?;
+        if el.is_empty() {
+            return None;
+        }
+        let mut comps = el.components();
+        let qualifier = value::text(comps.next().unwrap_or(&[]));
+        let code = value::text(comps.next().unwrap_or(&[]));
+        let mut modifiers = Vec::new();
+        let mut description = None;
+        for (i, c) in comps.enumerate() {
+            match i {
+                0..=3 if !c.is_empty() => modifiers.push(value::text(c)),
+                4 => description = value::opt_text(c),
+                _ => {}
+            }
+        }
+        Some(Procedure {
+            qualifier,
+            code,
+            modifiers,
+            description,
+        })
+    }
+
+    fn reference(&self) -> Reference {
+        Reference {
+            qualifier: self.text(1),
+            value: self.text(2),
+        }
+    }
+
+    fn date_ref(&mut self) -> DateRef {
+        DateRef {
+            qualifier: self.text(1),
+            date: self.date(2, "DTM02 date"),
+        }
+    }
+
+    fn adjustments(&mut self, out: &mut Vec<Adjustment>) {
+        let group = GroupCode::from_code(self.b(1));
+        if self.b(1).is_empty() {
+            let pos = self.pos(1);
+            self.diags.push(Diagnostic::error(
+                DiagnosticCode::MissingElement,
+                pos,
+                "CAS01 group code is missing",
+            ));
+        }
+        let mut i = 2;
+        while i <= self.els.len() {
+            let reason = self.b(i);
+            if reason.is_empty() {
+                if !self.b(i + 1).is_empty() {
+                    let pos = self.pos(i);
+                    self.diags.push(Diagnostic::error(
+                        DiagnosticCode::MissingElement,
+                        pos,
+                        "CAS reason code missing for an amount; amount skipped",
+                    ));
+                }
+                i += 3;
+                continue;
+            }
+            let amount = self.dec(i + 1, "CAS adjustment amount");
+            let quantity = self.opt_dec(i + 2, "CAS adjustment quantity");
+            out.push(Adjustment {
+                group: group.clone(),
+                reason: value::text(reason),
+                amount,
+                quantity,
+                position: self.pos(i),
+            });
+            i += 3;
+        }
+    }
+
+    fn remark(&self, qualifier: &str, n: usize) -> Option<Remark> {
+        value::opt_text(self.b(n)).map(|code| Remark {
+            qualifier: Text::new(qualifier),
+            code,
+        })
+    }
+}
+
+/// Reads a transaction set as an 835 remittance.
+///
+/// Never fails: problems become diagnostics (missing or malformed values, unexpected segments,
+/// and the three balancing checks: line, claim, transaction), and every CLP in the set becomes a
+/// [`ClaimPayment`], so counts in equal counts out.
+///
+/// ```
+/// use denali_x12::{Reader, Event, ParseOptions, remit};
+/// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+/// let mut reader = Reader::from_slice(&bytes);
+/// while let Some(event) = reader.next_event()? {
+///     if let Event::Transaction(tx) = event {
+///         let (remittance, diagnostics) = remit::parse_835(&tx, &ParseOptions::default());
+///         assert!(!remittance.claims.is_empty());
+///         assert!(diagnostics.is_empty());
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut rem = Remittance::default();
+    if tx.set_id != "835" {
+        diags.push(Diagnostic::error(
+            DiagnosticCode::WrongTransactionType,
+            tx.position().at_element(1),
+            "transaction set is not an 835",
+        ));
+        return (rem, diags);
+    }
+    let mut state = State::Header;
+    let mut els: Vec<Element<'_>> = Vec::with_capacity(32);
+    let mut bpr_pos = tx.position();
+    let mut seen = [false; 4]; // BPR, TRN, N1*PR, N1*PE
+    let mut header_number: Option<Text> = None;
+    let mut claim: Option<ClaimPayment> = None;
+    let mut line: Option<ServicePayment> = None;
+
+    for seg in tx.segments() {
+        seg.split_into(&mut els);
+        if els.len() > opts.max_elements {
+            els.truncate(opts.max_elements);
+            diags.push(Diagnostic::error(
+                DiagnosticCode::LimitExceeded,
+                seg.position(),
+                format!(
+                    "more than {} elements; the rest were ignored",
+                    opts.max_elements
+                ),
+            ));
+        }
+        let raw = seg.as_bytes();
+        if !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
+            diags.push(Diagnostic::warning(
+                DiagnosticCode::InvalidValue,
+                seg.position(),
+                "segment holds bytes that are not valid UTF-8; text decoded with replacement characters",
+            ));
+        }
+        let mut s = Seg {
+            seg,
+            els: &els,
+            diags: &mut diags,
+        };
+        match seg.id().as_bytes() {
+            b"ST" | b"SE" => {}
+            b"BPR" => {
+                bpr_pos = seg.element_position(2);
+                seen[0] = true;
+                let p = &mut rem.payment;
+                p.handling_code =
+                    value::opt_text(s.b(1)).map(|t| HandlingCode::from_code(t.as_bytes()));
+                p.total_paid = s.dec(2, "BPR02 total payment");
+                p.credit_debit = s.opt_text(3);
+                p.method = s.opt_text(4);
+                p.payment_date = s.date(16, "BPR16 payment date");
+            }
+            b"TRN" => {
+                seen[1] = true;
+                rem.payment.trace_number = s.opt_text(2);
+                rem.payment.originator_id = s.opt_text(3);
+            }
+            b"N1" => {
+                let party = Party {
+                    entity: s.text(1),
+                    name: s.opt_text(2),
+                    id_qualifier: s.opt_text(3),
+                    id: s.opt_text(4),
+                    ..Party::default()
+                };
+                match s.b(1) {
+                    b"PR" => {
+                        seen[2] = true;
+                        rem.payer = party;
+                        state = State::Payer;
+                    }
+                    b"PE" => {
+                        seen[3] = true;
+                        rem.payee = party;
+                        state = State::Payee;
+                    }
+                    _ => unexpected(&mut s, "N1 entity other than PR or PE"),
+                }
+            }
+            b"N3" | b"N4" => {
+                let party = match state {
+                    State::Payer => &mut rem.payer,
+                    State::Payee => &mut rem.payee,
+                    _ => {
+                        unexpected(&mut s, "address outside the payer or payee loop");
+                        continue;
+                    }
+                };
+                if seg.id().is("N3") {
+                    party.address.extend(s.opt_text(1));
+                    party.address.extend(s.opt_text(2));
+                } else {
+                    party.city = s.opt_text(1);
+                    party.state = s.opt_text(2);
+                    party.postal_code = s.opt_text(3);
+                }
+            }
+            b"LX" => {
+                flush(&mut rem, &mut claim, &mut line);
+                header_number = s.opt_text(1);
+                state = State::Header;
+            }
+            b"CLP" => {
+                flush(&mut rem, &mut claim, &mut line);
+                claim = Some(ClaimPayment {
+                    patient_control_number: s.text(1),
+                    status_code: ClaimStatus::from_code(s.b(2)),
+                    total_charge: s.dec(3, "CLP03 total charge"),
+                    payment_amount: s.dec(4, "CLP04 payment amount"),
+                    patient_responsibility: s.opt_dec(5, "CLP05 patient responsibility"),
+                    filing_indicator: s.opt_text(6),
+                    payer_claim_control_number: s.opt_text(7),
+                    facility_code: s.opt_text(8),
+                    frequency_code: s.opt_text(9),
+                    drg_code: s.opt_text(11),
+                    drg_weight: s.opt_dec(12, "CLP12 DRG weight"),
+                    discharge_fraction: s.opt_dec(13, "CLP13 discharge fraction"),
+                    adjustments: Vec::new(),
+                    remarks: Vec::new(),
+                    patient: None,
+                    insured: None,
+                    corrected_insured: None,
+                    rendering_provider: None,
+                    crossover_carrier: None,
+                    corrected_priority_payer: None,
+                    other_subscriber: None,
+                    references: Vec::new(),
+                    dates: Vec::new(),
+                    amounts: Vec::new(),
+                    quantities: Vec::new(),
+                    service_lines: Vec::new(),
+                    header_number: header_number.clone(),
+                    position: seg.position(),
+                });
+                state = State::Claim;
+            }
+            b"CAS" => match (state, claim.as_mut(), line.as_mut()) {
+                (State::Service, _, Some(l)) => s.adjustments(&mut l.adjustments),
+                (State::Claim, Some(c), _) => s.adjustments(&mut c.adjustments),
+                _ => unexpected(&mut s, "CAS outside a claim or service line"),
+            },
+            b"NM1" => match claim.as_mut() {
+                Some(c) if state == State::Claim => {
+                    let name = Some(s.name(1));
+                    match s.b(1) {
+                        b"QC" => c.patient = name,
+                        b"IL" => c.insured = name,
+                        b"74" => c.corrected_insured = name,
+                        b"82" => c.rendering_provider = name,
+                        b"TT" => c.crossover_carrier = name,
+                        b"PR" => c.corrected_priority_payer = name,
+                        b"GB" => c.other_subscriber = name,
+                        _ => unexpected(&mut s, "NM1 entity not used in loop 2100"),
+                    }
+                }
+                _ => unexpected(&mut s, "NM1 outside a claim"),
+            },
+            b"MIA" => match claim.as_mut() {
+                Some(c) => {
+                    for n in [5, 20, 21, 22, 23] {
+                        c.remarks.extend(s.remark("HE", n));
+                    }
+                }
+                None => unexpected(&mut s, "MIA outside a claim"),
+            },
+            b"MOA" => match claim.as_mut() {
+                Some(c) => {
+                    for n in 3..=7 {
+                        c.remarks.extend(s.remark("HE", n));
+                    }
+                }
+                None => unexpected(&mut s, "MOA outside a claim"),
+            },
+            b"REF" => {
+                let r = s.reference();
+                match (state, claim.as_mut(), line.as_mut()) {
+                    (State::Service, _, Some(l)) => {
+                        if r.qualifier == "6R" && l.control_number.is_none() {
+                            l.control_number = Some(r.value);
+                        } else {
+                            l.references.push(r);
+                        }
+                    }
+                    (State::Claim, Some(c), _) => c.references.push(r),
+                    (State::Payer, ..) => rem.payer.references.push(r),
+                    (State::Payee, ..) => rem.payee.references.push(r),
+                    (State::Header, ..) => rem.payment.references.push(r),
+                    _ => unexpected(&mut s, "REF outside a loop that takes it"),
+                }
+            }
+            b"DTM" => {
+                let d = s.date_ref();
+                match (state, claim.as_mut(), line.as_mut()) {
+                    (State::Service, _, Some(l)) => l.dates.push(d),
+                    (State::Claim, Some(c), _) => c.dates.push(d),
+                    (State::Header, ..) => {
+                        if d.qualifier == "405" {
+                            rem.payment.production_date = d.date;
+                        }
+                    }
+                    _ => unexpected(&mut s, "DTM outside a loop that takes it"),
+                }
+            }
+            b"AMT" => {
+                let a = Amount {
+                    qualifier: s.text(1),
+                    amount: s.dec(2, "AMT02 amount"),
+                };
+                match (state, claim.as_mut(), line.as_mut()) {
+                    (State::Service, _, Some(l)) => l.amounts.push(a),
+                    (State::Claim, Some(c), _) => c.amounts.push(a),
+                    _ => unexpected(&mut s, "AMT outside a claim or service line"),
+                }
+            }
+            b"QTY" => {
+                let q = Quantity {
+                    qualifier: s.text(1),
+                    quantity: s.dec(2, "QTY02 quantity"),
+                };
+                match (state, claim.as_mut(), line.as_mut()) {
+                    (State::Service, _, Some(l)) => l.quantities.push(q),
+                    (State::Claim, Some(c), _) => c.quantities.push(q),
+                    _ => unexpected(&mut s, "QTY outside a claim or service line"),
+                }
+            }
+            b"SVC" => {
+                if claim.is_none() {
+                    unexpected(&mut s, "SVC outside a claim");
+                    continue;
+                }
+                if let (Some(c), Some(l)) = (claim.as_mut(), line.take()) {
+                    c.service_lines.push(l);
+                }
+                let procedure = s.procedure(1).unwrap_or_default();
+                if procedure.code.is_empty() {
+                    let pos = s.pos(1);
+                    s.diags.push(Diagnostic::error(
+                        DiagnosticCode::MissingElement,
+                        pos,
+                        "SVC01 procedure code is missing",
+                    ));
+                }
+                line = Some(ServicePayment {
+                    procedure,
+                    charge: s.dec(2, "SVC02 line charge"),
+                    payment: s.dec(3, "SVC03 line payment"),
+                    revenue_code: s.opt_text(4),
+                    units: s.opt_dec(5, "SVC05 units paid"),
+                    submitted_procedure: s.procedure(6),
+                    original_units: s.opt_dec(7, "SVC07 original units"),
+                    control_number: None,
+                    dates: Vec::new(),
+                    adjustments: Vec::new(),
+                    remarks: Vec::new(),
+                    references: Vec::new(),
+                    amounts: Vec::new(),
+                    quantities: Vec::new(),
+                    position: seg.position(),
+                });
+                state = State::Service;
+            }
+            b"LQ" => match line.as_mut() {
+                Some(l) if state == State::Service => {
+                    if let Some(code) = s.opt_text(2) {
+                        l.remarks.push(Remark {
+                            qualifier: s.text(1),
+                            code,
+                        });
+                    }
+                }
+                _ => unexpected(&mut s, "LQ outside a service line"),
+            },
+            b"PLB" => {
+                flush(&mut rem, &mut claim, &mut line);
+                state = State::Summary;
+                let mut items = Vec::new();
+                let mut i = 3;
+                while i <= s.els.len() {
+                    if let Some(el) = s.el(i).filter(|e| !e.is_empty()) {
+                        items.push(ProviderAdjustmentItem {
+                            reason: value::text(el.component(1)),
+                            reference: value::opt_text(el.component(2)),
+                            amount: s.dec(i + 1, "PLB adjustment amount"),
+                        });
+                    }
+                    i += 2;
+                }
+                let fiscal_period_end = s.date(2, "PLB02 fiscal period date");
+                rem.provider_adjustments.push(ProviderAdjustment {
+                    provider_id: s.text(1),
+                    fiscal_period_end,
+                    adjustments: items,
+                    position: seg.position(),
+                });
+            }
+            // Known segments the model does not keep: contacts, delivery method, currency,
+            // provider summary totals.
+            b"PER" | b"RDM" | b"CUR" | b"TS3" | b"TS2" => {}
+            _ => unexpected(&mut s, "segment not expected in an 835; skipped"),
+        }
+    }
+    flush(&mut rem, &mut claim, &mut line);
+    for (ok, what) in seen
+        .iter()
+        .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])
+    {
+        if !ok {
+            diags.push(Diagnostic::error(
+                DiagnosticCode::MissingSegment,
+                tx.position(),
+                format!("required {what} segment is missing from the 835"),
+            ));
+        }
+    }
+    balance(&rem, bpr_pos, &mut diags);
+    (rem, diags)
+}
+
+fn unexpected(s: &mut Seg<'_, '_>, what: &'static str) {
+    let pos = s.seg.position();
+    s.diags.push(Diagnostic::warning(
+        DiagnosticCode::UnexpectedSegment,
+        pos,
+        what,
+    ));
+}
+
+fn flush(
+    rem: &mut Remittance,
+    claim: &mut Option<ClaimPayment>,
+    line: &mut Option<ServicePayment>,
+) {
+    if let Some(mut c) = claim.take() {
+        if let Some(l) = line.take() {
+            c.service_lines.push(l);
+        }
+        rem.claims.push(c);
+    }
+    *line = None;
+}
+
+/// The three balancing rules of the 835 TR3, reported as warnings (amounts are not PHI).
+fn balance(rem: &Remittance, bpr_pos: Position, diags: &mut Vec<Diagnostic>) {
+    for c in &rem.claims {
+        for l in &c.service_lines {
+            let expect = l.charge - l.adjustment_total();
+            if expect != l.payment {
+                diags.push(Diagnostic::warning(
+                    DiagnosticCode::LineUnbalanced,
+                    l.position.at_element(3),
+                    format!(
+                        "line does not balance: SVC02 {} - adjustments {} = {}, but SVC03 is {}",
+                        l.charge,
+                        l.adjustment_total(),
+                        expect,
+                        l.payment
+                    ),
+                ));
+            }
+        }
+        let expect = c.total_charge - c.adjustment_total();
+        if expect != c.payment_amount {
+            diags.push(Diagnostic::warning(
+                DiagnosticCode::ClaimUnbalanced,
+                c.position.at_element(4),
+                format!(
+                    "claim does not balance: CLP03 {} - adjustments {} = {}, but CLP04 is {}",
+                    c.total_charge,
+                    c.adjustment_total(),
+                    expect,
+                    c.payment_amount
+                ),
+            ));
+        }
+    }
+    let expect = rem.total_claim_payments() - rem.total_provider_adjustments();
+    if expect != rem.payment.total_paid {
+        diags.push(Diagnostic::warning(
+            DiagnosticCode::TransactionUnbalanced,
+            bpr_pos,
+            format!(
+                "payment does not balance: claim payments {} - provider adjustments {} = {}, but BPR02 is {}",
+                rem.total_claim_payments(),
+                rem.total_provider_adjustments(),
+                expect,
+                rem.payment.total_paid
+            ),
+        ));
+    }
+}

@@ -1,0 +1,136 @@
+//! Decoding X12 simple data types straight from bytes: R/N numbers to `Decimal`, DT dates to
+//! `NaiveDate`, AN text to a compact string.
+//!
+//! These run for every amount in a file, so they avoid going through `str` parsing.
+
+use chrono::NaiveDate;
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+
+/// Text as the models keep it: short strings live inline, without a heap allocation.
+pub type Text = CompactString;
+
+/// Text from element bytes; invalid UTF-8 is replaced (the original bytes are not needed by the
+/// typed 835, which is read-only).
+pub fn text(b: &[u8]) -> Text {
+    match std::str::from_utf8(b) {
+        Ok(s) => CompactString::new(s),
+        Err(_) => CompactString::new(String::from_utf8_lossy(b)),
+    }
+}
+
+/// Text, or `None` when the element is empty.
+pub fn opt_text(b: &[u8]) -> Option<Text> {
+    if b.is_empty() { None } else { Some(text(b)) }
+}
+
+/// Decodes an X12 decimal number (`R`/`N` types): optional sign, digits, optional point and
+/// digits. The scale is kept as sent (`12.50` stays `12.50`). `None` when the bytes are not such
+/// a number or have more than 28 significant digits.
+pub fn decimal(b: &[u8]) -> Option<Decimal> {
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, b.get(1..)?),
+        Some(b'+') => (false, b.get(1..)?),
+        _ => (false, b),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    let mut scale: u32 = 0;
+    let mut seen_point = false;
+    let mut ndigits = 0u32;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                ndigits += 1;
+                if ndigits > 28 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i128::from(c - b'0');
+                if seen_point {
+                    scale += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    if ndigits == 0 {
+        return None;
+    }
+    if neg {
+        mantissa = -mantissa;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+}
+
+/// Decodes a CCYYMMDD date (or YYMMDD, read as 20YY for YY < 50 and 19YY otherwise).
+pub fn date(b: &[u8]) -> Option<NaiveDate> {
+    if !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |s: &[u8]| s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
+    let (y, m, d) = match b.len() {
+        8 => (
+            num(b.get(0..4)?) as i32,
+            num(b.get(4..6)?),
+            num(b.get(6..8)?),
+        ),
+        6 => {
+            let yy = num(b.get(0..2)?) as i32;
+            (
+                if yy < 50 { 2000 + yy } else { 1900 + yy },
+                num(b.get(2..4)?),
+                num(b.get(4..6)?),
+            )
+        }
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Decodes a date range `CCYYMMDD-CCYYMMDD` (RD8).
+pub fn date_range(b: &[u8]) -> Option<(NaiveDate, NaiveDate)> {
+    let dash = memchr::memchr(b'-', b)?;
+    Some((date(b.get(..dash)?)?, date(b.get(dash + 1..)?)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        for (s, want) in [
+            ("0", "0"),
+            ("12.50", "12.50"),
+            ("-12.5", "-12.5"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("+3", "3"),
+            ("00100", "100"),
+        ] {
+            assert_eq!(
+                decimal(s.as_bytes()).map(|d| d.to_string()).as_deref(),
+                Some(want),
+                "{s}"
+            );
+        }
+        for bad in ["", "-", ".", "1.2.3", "1e5", "12a", " 1", "1-"] {
+            assert_eq!(decimal(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(decimal(b"12345678901234567890123456789"), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(b"20240229"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(date(b"20230229"), None);
+        assert_eq!(date(b"240101"), NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(date(b"991231"), NaiveDate::from_ymd_opt(1999, 12, 31));
+        assert_eq!(date(b"2024010"), None);
+        let r = date_range(b"20240101-20240131").unwrap();
+        assert_eq!(r.1, NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+    }
+}

@@ -1,0 +1,209 @@
+//! Hostile input: every case ends with an error or diagnostics, in bounded memory, never a panic.
+
+use denali_x12::{ErrorKind, Event, ParseOptions, Reader, remit};
+use std::io::Read;
+
+use crate::common::{scan, scan_both};
+
+const ISA: &[u8] = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
+
+/// A reader that yields `len` bytes of `fill` without ever holding them.
+struct Endless {
+    left: u64,
+    fill: u8,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (buf.len() as u64).min(self.left) as usize;
+        buf[..n].fill(self.fill);
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_gigabyte_segment_without_terminator_stops_at_the_limit() {
+    let src = std::io::Cursor::new(ISA.to_vec())
+        .chain(&b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*1~NTE*"[..])
+        .chain(Endless {
+            left: 1 << 30,
+            fill: b'A',
+        });
+    let mut r = Reader::from_reader(src);
+    let err = loop {
+        match r.next_event() {
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("a 1 GB segment was accepted"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(err.kind(), ErrorKind::SegmentTooLong { .. }),
+        "{err}"
+    );
+    assert!(err.position().offset > 0);
+}
+
+#[test]
+fn only_delimiters() {
+    for input in [&b"*~*~~~"[..], b"~~~~", b"****", b"\n\n\n", b":::^^^"] {
+        let s = scan_both(input);
+        assert!(
+            s.fatal.is_some() || !s.diagnostics.is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
+
+#[test]
+fn colliding_delimiters_are_an_error() {
+    let isa = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P***";
+    let s = scan_both(isa);
+    assert!(
+        s.fatal.as_deref().unwrap_or("").contains("collide"),
+        "{:?}",
+        s.fatal
+    );
+}
+
+#[test]
+fn hundred_thousand_cas_triplets_on_one_claim() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001*005010X221A1~BPR*I*0*C*NON************20240101~TRN*1*1*1~N1*PR*P~N1*PE*E*XX*1234567893~LX*1~");
+    let triplets = 100_000usize;
+    f.extend_from_slice(format!("CLP*A*1*{triplets}*0*0*12*1~").as_bytes());
+    for i in 0..triplets / 6 + 1 {
+        let n = if i == triplets / 6 { triplets % 6 } else { 6 };
+        if n == 0 {
+            break;
+        }
+        f.extend_from_slice(b"CAS*CO");
+        for _ in 0..n {
+            f.extend_from_slice(b"*45*1*");
+        }
+        f.push(b'~');
+    }
+    f.extend_from_slice(b"SE*0*0001~GE*1*1~IEA*1*000000001~");
+    let s = scan(Reader::from_slice(&f));
+    assert!(s.fatal.is_none());
+    assert_eq!(s.claims, 1);
+    assert_eq!(
+        s.count("claim_unbalanced"),
+        0,
+        "100,000 × 1.00 adjustments balance CLP03"
+    );
+    assert_eq!(s.count("segment_count_mismatch"), 1);
+}
+
+#[test]
+fn non_utf8_in_every_element() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*\xff*\xc3*\xc3\x28*\xe2\x82~TRN*\xff*\xfe~N1*PR*\xff\xff~N1*PE*\xc3~LX*\xff~CLP*\xff\xfe*\xc3*\xff*\xfe*\xc3~NM1*QC*1*\xff*\xc3~SVC*HC:\xff:\xfe*\xc3*\xff~CAS*\xff*\xfe*\xc3~SE*10*0001~GE*1*1~IEA*1*000000001~");
+    let s = scan_both(&f);
+    assert!(s.fatal.is_none());
+    assert_eq!(s.claims, 1);
+    assert!(s.count("invalid_value") >= 3);
+}
+
+#[test]
+fn deep_and_cyclic_hl_do_not_matter_to_the_reader() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HC*S*R*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~");
+    for i in 1..=50_000u32 {
+        f.extend_from_slice(format!("HL*{i}*{}*22*1~", i + 1).as_bytes());
+    }
+    f.extend_from_slice(b"SE*50002*0001~GE*1*1~IEA*1*000000001~");
+    let s = scan_both(&f);
+    assert!(s.fatal.is_none());
+    assert_eq!(s.transactions, 1);
+}
+
+#[test]
+fn segment_and_transaction_limits_are_enforced() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~");
+    for _ in 0..1000 {
+        f.extend_from_slice(b"NTE*ABCDEFGHIJ~");
+    }
+    f.extend_from_slice(b"SE*1002*0001~GE*1*1~IEA*1*000000001~");
+    let opts = ParseOptions {
+        max_segments_per_transaction: 100,
+        ..ParseOptions::default()
+    };
+    let s = scan(Reader::from_slice_with(&f, opts));
+    assert!(
+        s.fatal.as_deref().unwrap_or("").contains("100 segments"),
+        "{:?}",
+        s.fatal
+    );
+    let opts = ParseOptions {
+        max_transaction_bytes: 1000,
+        ..ParseOptions::default()
+    };
+    let s = scan(Reader::from_slice_with(&f, opts));
+    assert!(
+        s.fatal.as_deref().unwrap_or("").contains("1000 bytes"),
+        "{:?}",
+        s.fatal
+    );
+    let opts = ParseOptions {
+        max_segment_len: 8,
+        ..ParseOptions::default()
+    };
+    let s = scan(Reader::from_slice_with(&f, opts));
+    assert!(
+        s.fatal.as_deref().unwrap_or("").contains("longer than"),
+        "{:?}",
+        s.fatal
+    );
+}
+
+#[test]
+fn element_limit_truncates_with_a_diagnostic() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(
+        b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*0*C*NON~CLP*A*1*0*0",
+    );
+    f.extend(std::iter::repeat_n(&b"*1"[..], 5000).flatten());
+    f.extend_from_slice(b"~SE*4*0001~GE*1*1~IEA*1*000000001~");
+    let s = scan(Reader::from_slice(&f));
+    assert_eq!(s.claims, 1);
+    assert_eq!(s.count("limit_exceeded"), 1);
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*0*C*NON~SE*9*0001~GE*1*1~IEA*1*000000001~");
+    let s = scan(Reader::from_slice(&f));
+    assert!(s.fatal.is_none());
+    assert_eq!(s.count("segment_count_mismatch"), 1);
+    let s = scan(Reader::from_slice_with(&f, ParseOptions::strict()));
+    assert!(
+        s.fatal
+            .as_deref()
+            .unwrap_or("")
+            .contains("segment_count_mismatch"),
+        "{:?}",
+        s.fatal
+    );
+}
+
+#[test]
+fn error_messages_carry_no_element_values() {
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*SECRETAMT*C*NON~CLP*SECRETPCN*1*SECRETX*0~NM1*QC*1*SECRETNAME*JANE****MI*SECRETID~SVC*HC:99213*SECRETCHG*0~SE*6*0001~GE*1*1~IEA*1*000000001~");
+    let mut r = Reader::from_slice(&f);
+    let mut all = Vec::new();
+    while let Some(ev) = r.next_event().expect("read") {
+        if let Event::Transaction(tx) = ev {
+            all.extend(remit::parse_835(&tx, &ParseOptions::default()).1);
+        }
+    }
+    assert!(!all.is_empty());
+    for d in &all {
+        assert!(!d.to_string().contains("SECRET"), "{d}");
+    }
+}

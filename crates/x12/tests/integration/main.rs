@@ -1,0 +1,7 @@
+//! Integration tests of denali-x12 on the project's fixtures and the shared external corpus.
+
+mod common;
+mod external;
+mod fixtures;
+mod hostile;
+mod proptests;

@@ -1,0 +1,83 @@
+//! Property tests: the reader never panics on arbitrary bytes, and segments round-trip under
+//! arbitrary legal delimiters.
+
+use denali_x12::{Event, ParseOptions, Reader};
+use proptest::prelude::*;
+
+use crate::common::scan;
+
+const CASES: u32 = 256;
+
+fn isa(e: u8, r: u8, c: u8, t: u8) -> Vec<u8> {
+    let mut v = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~".to_vec();
+    for b in v.iter_mut() {
+        *b = match *b {
+            b'*' => e,
+            b'^' => r,
+            b':' => c,
+            b'~' => t,
+            other => other,
+        };
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = scan(Reader::from_slice(&bytes));
+        let opts = ParseOptions { chunk_size: 5, ..ParseOptions::default() };
+        let _ = scan(Reader::from_reader_with(&bytes[..], opts));
+    }
+
+    #[test]
+    fn arbitrary_body_after_a_valid_isa_never_panics(body in proptest::collection::vec(
+        prop_oneof![Just(b'*'), Just(b'~'), Just(b':'), Just(b'\n'), any::<u8>(), Just(b'S'), Just(b'T'), Just(b'E'), Just(b'C'), Just(b'L'), Just(b'P')], 0..2048)) {
+        let mut f = isa(b'*', b'^', b':', b'~');
+        f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*1~");
+        f.extend_from_slice(&body);
+        let _ = scan(Reader::from_slice(&f));
+    }
+
+    #[test]
+    fn segments_round_trip_under_any_legal_delimiters(
+        delims in proptest::sample::subsequence(vec![b'*', b'|', b'^', b'~', b':', b'>', b'!', b'\'', b'{', b'}', b'\\', b'`', b'\n', b'+', b'#'], 4).prop_shuffle(),
+        segs in proptest::collection::vec(("[A-Z][A-Z0-9]{1,2}", proptest::collection::vec("[A-Za-z0-9 .,-]{0,12}", 0..8)), 1..20),
+    ) {
+        let (e, r, c, t) = (delims[0], delims[1], delims[2], delims[3]);
+        prop_assume!(t != b'\n' || (e != b'\n' && c != b'\n' && r != b'\n'));
+        let segs: Vec<_> = segs.into_iter()
+            .filter(|(id, _)| !["ISA", "IEA", "GS", "GE", "ST", "SE"].contains(&id.as_str()))
+            .collect();
+        let mut f = isa(e, r, c, t);
+        let sep = |v: &mut Vec<u8>, s: &str| { v.push(e); v.extend_from_slice(s.as_bytes()); };
+        f.extend_from_slice(b"GS"); sep(&mut f, "HP"); sep(&mut f, "S"); sep(&mut f, "R"); sep(&mut f, "20240101"); sep(&mut f, "1200"); sep(&mut f, "1"); sep(&mut f, "X"); sep(&mut f, "005010X221A1"); f.push(t);
+        f.extend_from_slice(b"ST"); sep(&mut f, "999"); sep(&mut f, "0001"); f.push(t);
+        for (id, els) in &segs {
+            f.extend_from_slice(id.as_bytes());
+            for el in els { sep(&mut f, el); }
+            f.push(t);
+        }
+        f.extend_from_slice(b"SE"); sep(&mut f, &(segs.len() + 2).to_string()); sep(&mut f, "0001"); f.push(t);
+        f.extend_from_slice(b"GE"); sep(&mut f, "1"); sep(&mut f, "1"); f.push(t);
+        f.extend_from_slice(b"IEA"); sep(&mut f, "1"); sep(&mut f, "000000001"); f.push(t);
+
+        let mut reader = Reader::from_slice(&f);
+        let mut got = Vec::new();
+        while let Some(ev) = reader.next_event().expect("valid input") {
+            if let Event::Transaction(tx) = ev {
+                for s in tx.segments().skip(1).take(tx.segment_count().saturating_sub(2)) {
+                    let els: Vec<String> = s.elements().map(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()).collect();
+                    got.push((s.id().as_str().to_string(), els));
+                }
+            }
+        }
+        prop_assert!(reader.diagnostics().is_empty(), "{:?}", reader.diagnostics());
+        // Trailing whitespace is not data when the terminator is followed by line breaks, so
+        // compare with elements as written (an empty trailing element list means no separator).
+        let want: Vec<(String, Vec<String>)> = segs.iter().map(|(id, els)| (id.clone(), els.clone())).collect();
+        prop_assert_eq!(got, want);
+    }
+}
