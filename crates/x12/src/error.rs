@@ -223,6 +223,10 @@ diagnostic_codes! {
     VersionMismatch => "version_mismatch",
     /// An HL segment names a parent that does not exist (or itself).
     HlParentMissing => "hl_parent_missing",
+    /// An HL level's parent is not at the level above it (837: a subscriber level under
+    /// something other than a billing provider, a patient level under something other than a
+    /// subscriber).
+    HlLevelMismatch => "hl_level_mismatch",
     /// A count limit of the parse options was reached; the rest of the loop was skipped.
     LimitExceeded => "limit_exceeded",
     /// Reading stopped at this point (the error that stopped it, reported as a diagnostic).

@@ -235,25 +235,30 @@ impl<R: Read> Input for ReadInput<R> {
         if self.eof {
             return Ok((0, false));
         }
+        // Compact only when the free tail is short, and grow geometrically, so each byte is
+        // moved O(1) times on average however large the kept transaction set is.
         let keep_from = keep_from.min(self.len);
-        if keep_from > 0 {
+        let mut shift = 0;
+        if self.buf.len() - self.len < chunk && keep_from > 0 {
             self.buf.copy_within(keep_from..self.len, 0);
             self.len -= keep_from;
             self.base += keep_from as u64;
+            shift = keep_from;
         }
-        if self.buf.len() < self.len + chunk {
-            self.buf.resize(self.len + chunk, 0);
+        if self.buf.len() - self.len < chunk {
+            let want = (self.len + chunk).max(self.len * 2);
+            self.buf.resize(want, 0);
         }
         loop {
             let free = self.buf.get_mut(self.len..).unwrap_or(&mut []);
             match self.src.read(free) {
                 Ok(0) => {
                     self.eof = true;
-                    return Ok((keep_from, false));
+                    return Ok((shift, false));
                 }
                 Ok(n) => {
                     self.len += n;
-                    return Ok((keep_from, true));
+                    return Ok((shift, true));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
@@ -467,6 +472,11 @@ impl<I: Input> Reader<I> {
 
     /// Skips white space between segments; false at end of input.
     fn skip_ws(&mut self) -> Result<bool> {
+        if let Some(b) = self.input.data().get(self.pos) {
+            if !WS.contains(b) {
+                return Ok(true);
+            }
+        }
         loop {
             let data = self.input.data();
             let rest = data.get(self.pos..).unwrap_or(&[]);
@@ -557,7 +567,11 @@ impl<I: Input> Reader<I> {
             let offset = self.input.base() + start as u64;
             let data = self.input.data();
             let raw = data.get(start..end).unwrap_or(&[]);
-            let id_end = memchr(d.element, raw).unwrap_or(raw.len());
+            let id_end = match raw {
+                [_, _, b, ..] if *b == d.element => 2,
+                [_, _, _, b, ..] if *b == d.element => 3,
+                _ => raw.iter().position(|&b| b == d.element).unwrap_or(raw.len()),
+            };
             let id_bytes = raw.get(..id_end).unwrap_or(&[]);
             if raw.is_empty() {
                 continue;

@@ -84,9 +84,11 @@ impl<'a> Segment<'a> {
 
     /// The elements after the id, in order (element 1 first). Empty elements are included.
     pub fn elements(&self) -> Elements<'a> {
-        let rest = match memchr(self.delimiters.element, self.raw) {
-            Some(i) => self.raw.get(i + 1..),
-            None => None,
+        let sep = self.delimiters.element;
+        let id_len = usize::from(self.id.as_bytes().len() as u8);
+        let rest = match self.raw.get(id_len) {
+            Some(&b) if b == sep => self.raw.get(id_len + 1..),
+            _ => self.raw.iter().position(|&b| b == sep).and_then(|i| self.raw.get(i + 1..)),
         };
         Elements {
             rest,
@@ -139,9 +141,12 @@ pub struct Elements<'a> {
 impl<'a> Iterator for Elements<'a> {
     type Item = Element<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Element<'a>> {
         let rest = self.rest?;
-        match memchr(self.delimiters.element, rest) {
+        // Elements are short: a plain scan beats memchr's per-call set-up here.
+        let sep = self.delimiters.element;
+        match rest.iter().position(|&b| b == sep) {
             Some(i) => {
                 self.rest = rest.get(i + 1..);
                 Some(Element {
