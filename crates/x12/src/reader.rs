@@ -472,10 +472,8 @@ impl<I: Input> Reader<I> {
 
     /// Skips white space between segments; false at end of input.
     fn skip_ws(&mut self) -> Result<bool> {
-        if let Some(b) = self.input.data().get(self.pos) {
-            if !WS.contains(b) {
-                return Ok(true);
-            }
+        if self.input.data().get(self.pos).is_some_and(|b| !WS.contains(b)) {
+            return Ok(true);
         }
         loop {
             let data = self.input.data();
