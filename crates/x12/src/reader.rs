@@ -472,7 +472,12 @@ impl<I: Input> Reader<I> {
 
     /// Skips white space between segments; false at end of input.
     fn skip_ws(&mut self) -> Result<bool> {
-        if self.input.data().get(self.pos).is_some_and(|b| !WS.contains(b)) {
+        if self
+            .input
+            .data()
+            .get(self.pos)
+            .is_some_and(|b| !WS.contains(b))
+        {
             return Ok(true);
         }
         loop {
@@ -568,7 +573,10 @@ impl<I: Input> Reader<I> {
             let id_end = match raw {
                 [_, _, b, ..] if *b == d.element => 2,
                 [_, _, _, b, ..] if *b == d.element => 3,
-                _ => raw.iter().position(|&b| b == d.element).unwrap_or(raw.len()),
+                _ => raw
+                    .iter()
+                    .position(|&b| b == d.element)
+                    .unwrap_or(raw.len()),
             };
             let id_bytes = raw.get(..id_end).unwrap_or(&[]);
             if raw.is_empty() {

@@ -88,7 +88,11 @@ impl<'a> Segment<'a> {
         let id_len = usize::from(self.id.as_bytes().len() as u8);
         let rest = match self.raw.get(id_len) {
             Some(&b) if b == sep => self.raw.get(id_len + 1..),
-            _ => self.raw.iter().position(|&b| b == sep).and_then(|i| self.raw.get(i + 1..)),
+            _ => self
+                .raw
+                .iter()
+                .position(|&b| b == sep)
+                .and_then(|i| self.raw.get(i + 1..)),
         };
         Elements {
             rest,
