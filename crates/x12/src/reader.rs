@@ -148,6 +148,11 @@ impl<'r> TransactionSet<'r> {
         })
     }
 
+    /// How many segments with this id the set holds (no element is split).
+    pub fn count(&self, id: &str) -> usize {
+        self.spans.iter().filter(|s| s.id.is(id)).count()
+    }
+
     /// The number of segments (ST and SE included when present).
     pub fn segment_count(&self) -> usize {
         self.spans.len()

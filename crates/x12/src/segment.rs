@@ -82,6 +82,17 @@ impl<'a> Segment<'a> {
         pos
     }
 
+    /// Position of element `n` (1-based) when `el` is that element's bytes (as returned by this
+    /// segment's accessors): O(1), unlike [`Segment::element_position`].
+    pub fn position_of(&self, n: usize, el: &[u8]) -> Position {
+        let mut pos = self.position().at_element(n);
+        let delta = (el.as_ptr() as usize).wrapping_sub(self.raw.as_ptr() as usize);
+        if delta <= self.raw.len() {
+            pos.offset = self.offset + delta as u64;
+        }
+        pos
+    }
+
     /// The elements after the id, in order (element 1 first). Empty elements are included.
     pub fn elements(&self) -> Elements<'a> {
         let sep = self.delimiters.element;

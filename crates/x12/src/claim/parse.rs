@@ -78,30 +78,7 @@ pub fn parse_837(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Claim837Set, 
         d,
         diags: Vec::new(),
     };
-    let data = tx.as_bytes();
-    let base = st_pos.offset;
-    let mut it = tx.segments();
-    let mut cur = it.next();
-    let mut last_le = LineEnd::None;
-    while let Some(seg) = cur {
-        let next = it.next();
-        let rel_end = rel(seg.position().offset, base).saturating_add(seg.as_bytes().len());
-        let gap = match &next {
-            Some(n) => {
-                let g = data.get(rel_end..rel(n.position().offset, base)).unwrap_or(&[]);
-                match classify_standard(g, d.segment) {
-                    Some(le) => {
-                        last_le = le;
-                        GapRef::Terminated(le)
-                    }
-                    None => GapRef::Verbatim(g),
-                }
-            }
-            None => GapRef::Terminated(last_le),
-        };
-        b.push(&seg, gap);
-        cur = next;
-    }
+    for_each_with_gap(tx, |seg, gap| b.push(seg, gap));
     let Builder { mut stack, trailer, diags: more, .. } = b;
     while stack.len() > 1 {
         close(&mut stack);
@@ -129,6 +106,51 @@ pub fn try_parse_837(
         return Ok((set, Vec::new()));
     }
     Ok((set, diags))
+}
+
+/// Calls `f` with every segment of `tx` and the bytes that follow it up to the next segment
+/// (classified as a standard terminator + line break when they are one). The gap after the last
+/// segment lies outside the set; it is guessed as the line break seen before it.
+pub(crate) fn for_each_with_gap<'t>(
+    tx: &TransactionSet<'t>,
+    mut f: impl FnMut(&Segment<'t>, GapRef<'t>),
+) {
+    let d = tx.delimiters();
+    let data = tx.as_bytes();
+    let base = tx.position().offset;
+    let mut it = tx.segments();
+    let mut cur = it.next();
+    let mut last_le = LineEnd::None;
+    while let Some(seg) = cur {
+        let next = it.next();
+        let rel_end = rel(seg.position().offset, base).saturating_add(seg.as_bytes().len());
+        let gap = match &next {
+            Some(n) => {
+                let g = data.get(rel_end..rel(n.position().offset, base)).unwrap_or(&[]);
+                match classify_standard(g, d.segment) {
+                    Some(le) => {
+                        last_le = le;
+                        GapRef::Terminated(le)
+                    }
+                    None => GapRef::Verbatim(g),
+                }
+            }
+            None => GapRef::Terminated(last_le),
+        };
+        f(&seg, gap);
+        cur = next;
+    }
+}
+
+impl Loop {
+    /// Every segment of a transaction set (of any type) in one flat loop with id
+    /// [`LoopId::Header`], lossless like [`parse_837`]: for sets the typed models do not cover.
+    pub fn from_transaction(tx: &TransactionSet<'_>) -> Loop {
+        let bytes = tx.as_bytes().len();
+        let mut l = Loop::with_capacity(LoopId::Header, None, tx.delimiters(), tx.segment_count(), bytes);
+        for_each_with_gap(tx, |seg, gap| l.push_borrowed(seg, gap));
+        l
+    }
 }
 
 fn rel(offset: u64, base: u64) -> usize {

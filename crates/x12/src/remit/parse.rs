@@ -51,7 +51,10 @@ impl<'a> Seg<'_, 'a> {
     }
 
     fn pos(&self, n: usize) -> Position {
-        self.seg.element_position(n)
+        match n.checked_sub(1).and_then(|i| self.els.get(i)) {
+            Some(el) => self.seg.position_of(n, el.as_bytes()),
+            None => self.seg.position().at_element(n),
+        }
     }
 
     /// A required amount: missing or malformed is reported and read as zero.
@@ -242,6 +245,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
         ));
         return (rem, diags);
     }
+    rem.claims.reserve_exact(tx.count("CLP"));
     let mut state = State::Header;
     let mut els: Vec<Element<'_>> = Vec::with_capacity(32);
     let mut bpr_pos = tx.position();
@@ -279,7 +283,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
         match seg.id().as_bytes() {
             b"ST" | b"SE" => {}
             b"BPR" => {
-                bpr_pos = seg.element_position(2);
+                bpr_pos = s.pos(2);
                 seen[0] = true;
                 let p = &mut rem.payment;
                 p.handling_code =
