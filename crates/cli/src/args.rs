@@ -20,6 +20,44 @@ pub enum Command {
     Parse(ParseArgs),
     /// Check X12 files: envelopes, counts, values and balancing; print the diagnostics.
     Validate(ValidateArgs),
+    /// Explain adjustment codes: `16`, `CO-16`, `N290`, `"CO-16 N290"` (group, CARC and RARCs
+    /// in one argument are explained together).
+    Explain(ExplainArgs),
+}
+
+/// Where the classification rules come from.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// TOML file overriding any CARC/RARC mapping (category, class, route, appealable, description).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// An official CARC/RARC code list you hold (code and description, tab or comma separated),
+    /// used for descriptions instead of ours.
+    #[arg(long, value_name = "FILE")]
+    pub code_list: Option<PathBuf>,
+}
+
+/// Output format of `denali explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// A short block per argument.
+    Text,
+    /// One JSON object per argument, one per line.
+    Json,
+}
+
+/// `denali explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Codes to explain.
+    #[arg(value_name = "CODE", required = true)]
+    pub codes: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rules: RulesArgs,
 }
 
 /// Options shared by commands that read X12.

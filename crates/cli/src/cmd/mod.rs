@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod explain;
 mod parse;
 mod validate;
 
@@ -14,7 +15,13 @@ pub fn run(args: Args) -> io::Result<ExitCode> {
     match args.command {
         Command::Parse(a) => parse::run(&a),
         Command::Validate(a) => validate::run(&a),
+        Command::Explain(a) => explain::run(&a),
     }
+}
+
+/// The rule set from the shared rule flags.
+fn load_rules(rules: &crate::args::RulesArgs) -> Result<denali_rules::RuleSet, String> {
+    explain::load(rules)
 }
 
 /// Parse options from the shared reading flags.
