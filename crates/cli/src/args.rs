@@ -23,6 +23,130 @@ pub enum Command {
     /// Explain adjustment codes: `16`, `CO-16`, `N290`, `"CO-16 N290"` (group, CARC and RARCs
     /// in one argument are explained together).
     Explain(ExplainArgs),
+    /// Batch denial report from 835 files and directories.
+    Report(ReportArgs),
+    /// Corrected 837 claims for denied claims: match 835 denials to the original 837s.
+    Correct(CorrectArgs),
+    /// Write an X12 file back, with its own or new delimiters, optionally recounting envelopes.
+    Fmt(FmtArgs),
+}
+
+/// Output format of `denali report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a terminal (default when standard output is a terminal).
+    Table,
+    /// CSV with a header row (default when standard output is not a terminal).
+    Csv,
+    /// `{"rows":[...],"summary":{...}}`.
+    Json,
+    /// One row per line, the summary last with `"type":"summary"`.
+    Ndjson,
+    /// A Markdown page: summary, then the prioritised work queue.
+    Markdown,
+    /// One self-contained HTML page (no network): work queue, charts, patterns.
+    Html,
+}
+
+/// Deadlines and payer rules.
+#[derive(Debug, clap::Args)]
+pub struct PayerArgs {
+    /// TOML payer rules (timely filing, appeal windows, frequency 7 policy…).
+    #[arg(long, value_name = "FILE")]
+    pub payer_rules: Option<PathBuf>,
+    /// Count deadlines from this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// `denali report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// 835 files or directories (walked recursively); `-` (or none) reads standard input.
+    #[arg(value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format (default: table on a terminal, csv otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Also list every claim without a denial, so the report accounts for every claim.
+    #[arg(long)]
+    pub all_claims: bool,
+    /// Mask patient names and member ids in every format.
+    #[arg(long)]
+    pub redact: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit with 1 when any denial was found.
+    #[arg(long)]
+    pub fail_on_denial: bool,
+    /// Treat every diagnostic, warnings included, as a fatal error for its file.
+    #[arg(long)]
+    pub strict: bool,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Payer rules and the deadline date.
+    #[command(flatten)]
+    pub payers: PayerArgs,
+}
+
+/// Worklist format of `denali correct`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WorklistFormat {
+    /// CSV with a header row.
+    Csv,
+    /// A JSON array.
+    Json,
+}
+
+/// `denali correct`.
+#[derive(Debug, clap::Args)]
+pub struct CorrectArgs {
+    /// 835 remittance files with the denials.
+    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
+    pub remit: Vec<PathBuf>,
+    /// The original 837 claim files.
+    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
+    pub claims: Vec<PathBuf>,
+    /// TOML edits for values only a person knows (claim key, field, value).
+    #[arg(long, value_name = "FILE")]
+    pub edits: Option<PathBuf>,
+    /// Directory for the corrected 837 files and the worklist.
+    #[arg(long, value_name = "DIR", default_value = "corrected")]
+    pub out: PathBuf,
+    /// Worklist format for claims that still need a person.
+    #[arg(long, value_enum, default_value_t = WorklistFormat::Csv)]
+    pub worklist_format: WorklistFormat,
+    /// First interchange control number to use (fresh numbers count up from here).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub control_number: u64,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Payer rules and the deadline date.
+    #[command(flatten)]
+    pub payers: PayerArgs,
+}
+
+/// `denali fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Input file; `-` (or none) reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// New delimiters as four characters: element, component, repetition, segment (e.g. `*:^~`).
+    #[arg(long, value_name = "ECRS")]
+    pub delimiters: Option<String>,
+    /// Put a line break after every segment terminator.
+    #[arg(long)]
+    pub newline: bool,
+    /// Recompute SE01, GE01, IEA01 and HL numbering (repairs wrong counts).
+    #[arg(long)]
+    pub recount: bool,
 }
 
 /// Where the classification rules come from.

@@ -1,7 +1,10 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod correct;
 mod explain;
+mod fmt;
 mod parse;
+mod report;
 mod validate;
 
 use std::io;
@@ -16,6 +19,9 @@ pub fn run(args: Args) -> io::Result<ExitCode> {
         Command::Parse(a) => parse::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Report(a) => report::run(&a),
+        Command::Correct(a) => correct::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
     }
 }
 
