@@ -194,6 +194,10 @@ text_enum! {
         BillOtherPayer => "bill_other_payer",
         /// The patient (or their secondary) owes it.
         BillPatient => "bill_patient",
+        /// Medicare Part B: ask the contractor for a clerical-error reopening (portal, phone or
+        /// written request) instead of sending a frequency-7 claim. Never produced by the code
+        /// tables alone; payer rules choose it.
+        Reopening => "reopening",
         /// Nothing to do yet: pending, forwarded, or waiting on someone else.
         Wait => "wait",
         /// Post the adjustment as a write-off.

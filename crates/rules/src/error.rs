@@ -1,4 +1,5 @@
-//! The error type for user-supplied text: override files, code lists and code arguments.
+//! The error type for user-supplied text: override files, payer rules, code lists and code
+//! arguments.
 //!
 //! Classification itself never fails: unknown codes come back as [`Kind::Unknown`](crate::Kind).
 
@@ -21,6 +22,12 @@ pub enum Error {
         /// The entry key as written.
         key: String,
         /// What is wrong with it.
+        message: String,
+    },
+    /// The payer-rules file is not valid TOML, or has a field or table we do not know.
+    #[error("payer rules: {message}")]
+    PayerRules {
+        /// The TOML parser's message (it includes the line and column).
         message: String,
     },
     /// A line of a tab- or comma-separated table could not be read.

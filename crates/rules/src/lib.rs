@@ -46,8 +46,30 @@
 //! * [`RuleSet`] / [`explain()`]: code-level classification (the [`explain`](mod@explain)
 //!   module documents the steps).
 //! * [`parse_code_arg`]: turns `"CO-16 N290"` and similar into a [`CodeQuery`].
+//! * [`assess`] ([`denial`]): every claim of a typed 835 gets an [`Outcome`], every CAS triplet
+//!   a classification, every [`Denial`] a [`CorrectionPlan`] ([`correct`]) and a [`Deadline`]
+//!   from the [`PayerRules`] ([`payer`]).
+//! * [`prioritize`] ([`priority`]): a 0–100 score with its reasons, using a batch-wide
+//!   [`Recurrence`] count.
 //!
-//! Classifying whole remittances (claims, lines, amounts) will build on this code-level API.
+//! ```
+//! use chrono::NaiveDate;
+//! use denali_rules::{Context, Outcome, assess};
+//! use denali_x12::{Event, ParseOptions, Reader, remit};
+//!
+//! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+//! let ctx = Context::new(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+//! let mut reader = Reader::from_slice(&bytes);
+//! while let Some(event) = reader.next_event()? {
+//!     if let Event::Transaction(tx) = event {
+//!         let (rem, _diagnostics) = remit::parse_835(&tx, &ParseOptions::default());
+//!         let assessment = assess(&rem, &ctx);
+//!         assert_eq!(assessment.claims.len(), rem.claims.len());
+//!         assert_eq!(assessment.outcome_counts()[&Outcome::Denied], 6);
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -64,15 +86,29 @@
 
 mod args;
 pub mod codes;
+pub mod correct;
+pub mod denial;
 mod error;
 pub mod explain;
 pub mod overrides;
+pub mod payer;
+pub mod priority;
 pub mod tables;
 
 pub use args::{CodeQuery, parse_code_arg};
 pub use codes::{Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, normalize_code};
+pub use correct::{Action, ClaimKind, CorrectionInput, CorrectionPlan, Proposal, plan};
+pub use denial::{
+    Assessment, ClaimAssessment, ClassifiedAdjustment, Context, Denial, Level, Outcome, assess,
+    assess_with_kind,
+};
 pub use error::Error;
 pub use explain::{Explanation, Remark, RuleSet};
+pub use payer::{
+    Deadline, DeadlineInput, DeadlineKind, PayerRule, PayerRules, PayerSettings, deadline,
+    remit_date,
+};
+pub use priority::{Priority, Recurrence, format_dollars, prioritize, with_recurrence};
 pub use tables::{CarcEntry, GroupOverride, RarcEntry};
 
 /// Classifies one adjustment with the built-in rules; shorthand for

@@ -1,0 +1,628 @@
+//! Denial detection: every claim of a typed 835 gets an outcome, every CAS triplet a
+//! classification, and every denial a correction plan and a deadline.
+//!
+//! # How a claim is read
+//!
+//! * Each CAS triplet is classified with [`RuleSet::explain`] from its group, its CARC and the
+//!   remark codes in scope: at line level the line's LQ\*HE codes and then the claim's MOA/MIA
+//!   codes, at claim level the MOA/MIA codes. The group changes the meaning (CO-45 write-off vs
+//!   PR-45 patient share, CO-50 provider-liable vs PR-50 patient-liable).
+//! * A triplet is a **denial** when its kind is [`Kind::Denial`], or when its CARC is unknown
+//!   and the group is not PR (a person must look), and its amount is positive. Contractual,
+//!   patient-responsibility and informational triplets (CO-45, PR-1/2/3, OA-23, 133) never are;
+//!   they stay visible in [`ClaimAssessment::adjustments`].
+//! * CLP02 is not evidence of a denial, with one exception: a CLP02 = 4 claim whose CAS hold no
+//!   denial gets one synthetic claim-level denial (read as CO-31, patient not identified) for
+//!   the charge not otherwise explained.
+//! * **Outcome**: `reversed` for CLP02 = 22, and for an earlier claim of the same remittance that
+//!   such a reversal cancels (same CLP01 and CLP07); `pending` when a triplet is pending (CARC
+//!   133, 257, 277) or CLP02 says not final (5, 10, 23); otherwise `denied` when there is a
+//!   denial, the payer paid nothing (CLP04 ≤ 0) and nothing went to patient responsibility;
+//!   `partially_denied` with any other denial; `paid` with none. Reversed claims report no
+//!   denials (their adjustments net out with the original); a correction that follows a
+//!   reversal is assessed like any claim.
+//! * **Full** denials: at line level when the line paid nothing and no patient share is left on
+//!   it; at claim level when the claim's outcome is `denied`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use denali_x12::remit::{ClaimPayment, ClaimStatus, Remittance, ServicePayment};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::codes::{Class, GroupCode, Kind};
+use crate::correct::{self, ClaimKind, CorrectionInput, CorrectionPlan};
+use crate::explain::{Explanation, RuleSet};
+use crate::payer::{self, Deadline, DeadlineInput, PayerRule, PayerRules};
+
+/// What an assessment needs besides the remittance.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Classification rules (built-in tables plus user overrides).
+    pub rules: RuleSet,
+    /// Payer filing and appeal rules.
+    pub payers: PayerRules,
+    /// "Today" for deadlines: the CLI passes the real date, tests a fixed one.
+    pub as_of: NaiveDate,
+}
+
+impl Context {
+    /// Built-in rules, default payer rules, and the given date.
+    pub fn new(as_of: NaiveDate) -> Context {
+        Context {
+            rules: RuleSet::builtin(),
+            payers: PayerRules::default(),
+            as_of,
+        }
+    }
+}
+
+/// What happened to a claim as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Processed with no denial (contractual and patient shares may apply).
+    Paid,
+    /// Some of the claim was denied, some paid or left to the patient.
+    PartiallyDenied,
+    /// Denied: the payer paid nothing and nothing was left to the patient.
+    Denied,
+    /// A reversal (CLP02 = 22), or a claim a later reversal in this remittance cancels.
+    Reversed,
+    /// Not final: pending review (CARC 133 and similar) or forwarded.
+    Pending,
+}
+
+impl Outcome {
+    /// Every outcome, in declaration order.
+    pub const ALL: &'static [Outcome] = &[
+        Outcome::Paid,
+        Outcome::PartiallyDenied,
+        Outcome::Denied,
+        Outcome::Reversed,
+        Outcome::Pending,
+    ];
+
+    /// The snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::PartiallyDenied => "partially_denied",
+            Outcome::Denied => "denied",
+            Outcome::Reversed => "reversed",
+            Outcome::Pending => "pending",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an adjustment or denial sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Claim-level CAS (loop 2100).
+    Claim,
+    /// Service-line CAS (loop 2110).
+    Line,
+}
+
+impl Level {
+    /// The snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Claim => "claim",
+            Level::Line => "line",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of [`assess`]: one entry per CLP, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// One per claim of the remittance, same order, same count.
+    pub claims: Vec<ClaimAssessment>,
+}
+
+impl Assessment {
+    /// Every denial of every claim, in file order.
+    pub fn denials(&self) -> impl Iterator<Item = &Denial> {
+        self.claims.iter().flat_map(|c| c.denials.iter())
+    }
+
+    /// How many claims have each outcome (outcomes with no claim are absent).
+    pub fn outcome_counts(&self) -> BTreeMap<Outcome, usize> {
+        let mut counts = BTreeMap::new();
+        for c in &self.claims {
+            *counts.entry(c.outcome).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Total denied dollars.
+    pub fn denied_amount(&self) -> Decimal {
+        self.claims.iter().map(|c| c.denied_amount).sum()
+    }
+}
+
+/// One claim's reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimAssessment {
+    /// Index of the claim in `Remittance::claims`.
+    pub claim_index: usize,
+    /// What happened to the claim.
+    pub outcome: Outcome,
+    /// Sum of the denials' amounts.
+    pub denied_amount: Decimal,
+    /// The denials, claim level first, then lines in order.
+    pub denials: Vec<Denial>,
+    /// Every CAS triplet of the claim with its classification, in file order.
+    pub adjustments: Vec<ClassifiedAdjustment>,
+    /// The 837 kind corrections are placed in (given, or inferred from the lines).
+    pub claim_kind: ClaimKind,
+    /// Short notes on how the outcome was reached (reversal links, synthetic denial, ...).
+    pub notes: Vec<String>,
+}
+
+/// One CAS triplet and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassifiedAdjustment {
+    /// Index of the claim.
+    pub claim_index: usize,
+    /// Index of the service line, for line-level CAS.
+    pub line_index: Option<usize>,
+    /// Claim or line.
+    pub level: Level,
+    /// CAS01.
+    pub group: GroupCode,
+    /// The CARC, normalised.
+    pub carc: String,
+    /// Remark codes in scope (line LQ then claim MOA/MIA), normalised.
+    pub rarcs: Vec<String>,
+    /// The amount (positive reduces payment).
+    pub amount: Decimal,
+    /// The adjusted quantity, if sent.
+    pub quantity: Option<Decimal>,
+    /// The classification.
+    pub explanation: Explanation,
+    /// Whether this triplet is reported as a [`Denial`].
+    pub is_denial: bool,
+}
+
+/// A denied amount with its reading, what to do, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Denial {
+    /// Index of the claim.
+    pub claim_index: usize,
+    /// Index of the service line, for line-level denials.
+    pub line_index: Option<usize>,
+    /// Claim or line.
+    pub level: Level,
+    /// CAS01 (CO for a synthetic CLP02 = 4 denial).
+    pub group: GroupCode,
+    /// The CARC (empty for a synthetic CLP02 = 4 denial).
+    pub carc: String,
+    /// Remark codes in scope.
+    pub rarcs: Vec<String>,
+    /// The denied amount.
+    pub amount: Decimal,
+    /// The payer's id in the 835 (N104 of 1000A, else REF*2U, else TRN03).
+    pub payer_id: Option<String>,
+    /// Whether the line (line level) or claim (claim level) got nothing: a full denial.
+    pub full: bool,
+    /// The classification.
+    pub explanation: Explanation,
+    /// Route and 837 changes.
+    pub corrections: CorrectionPlan,
+    /// The governing deadline, when the route has one and the 835 gives its start date.
+    pub deadline: Option<Deadline>,
+}
+
+/// Assesses every claim of a remittance, inferring each claim's 837 kind from its lines.
+/// Never fails and never drops a claim: `assess(rem, ctx).claims.len() == rem.claims.len()`.
+pub fn assess(rem: &Remittance, ctx: &Context) -> Assessment {
+    assess_with_kind(rem, ctx, None)
+}
+
+/// Like [`assess`], with the 837 kind given (when the caller knows which 837 the claims came
+/// from) instead of inferred.
+pub fn assess_with_kind(rem: &Remittance, ctx: &Context, kind: Option<ClaimKind>) -> Assessment {
+    let links = ReversalLinks::find(&rem.claims);
+    let remit_date = payer::remit_date(rem);
+    let claims = rem
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, claim)| {
+            let c = ClaimCtx {
+                rem,
+                ctx,
+                claim,
+                index: i,
+                kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
+                remit_date,
+            };
+            assess_claim(&c, &links)
+        })
+        .collect();
+    Assessment { claims }
+}
+
+/// Reversal bookkeeping inside one remittance.
+struct ReversalLinks {
+    /// For an original claim: the later reversal that cancels it.
+    reversed_by: Vec<Option<usize>>,
+    /// For a reversal: the original it cancels (earlier in this remittance).
+    reverses: Vec<Option<usize>>,
+    /// For a reversal: the correction that follows it.
+    corrected_by: Vec<Option<usize>>,
+    /// For a correction: the reversal it follows.
+    corrects: Vec<Option<usize>>,
+}
+
+impl ReversalLinks {
+    fn find(claims: &[ClaimPayment]) -> ReversalLinks {
+        let n = claims.len();
+        let mut links = ReversalLinks {
+            reversed_by: vec![None; n],
+            reverses: vec![None; n],
+            corrected_by: vec![None; n],
+            corrects: vec![None; n],
+        };
+        for (r, rev) in claims.iter().enumerate() {
+            if !rev.is_reversal() {
+                continue;
+            }
+            let same_pcn =
+                |c: &ClaimPayment| c.patient_control_number == rev.patient_control_number;
+            // The original: an earlier, not yet reversed claim with the same CLP01 and CLP07.
+            let original = claims.iter().enumerate().take(r).rev().find(|(j, c)| {
+                !c.is_reversal()
+                    && same_pcn(c)
+                    && c.payer_claim_control_number == rev.payer_claim_control_number
+                    && links.reversed_by.get(*j).is_some_and(Option::is_none)
+            });
+            if let Some((j, _)) = original {
+                if let Some(slot) = links.reversed_by.get_mut(j) {
+                    *slot = Some(r);
+                }
+                if let Some(slot) = links.reverses.get_mut(r) {
+                    *slot = Some(j);
+                }
+            }
+            // The correction: the next non-reversal with the same CLP01 (or whose REF*F8 is the
+            // reversed CLP07).
+            let icn = rev.payer_claim_control_number.as_deref();
+            let correction = claims.iter().enumerate().skip(r + 1).find(|(k, c)| {
+                !c.is_reversal()
+                    && (same_pcn(c) || (icn.is_some() && c.reference("F8") == icn))
+                    && links.corrects.get(*k).is_some_and(Option::is_none)
+            });
+            if let Some((k, _)) = correction {
+                if let Some(slot) = links.corrected_by.get_mut(r) {
+                    *slot = Some(k);
+                }
+                if let Some(slot) = links.corrects.get_mut(k) {
+                    *slot = Some(r);
+                }
+            }
+        }
+        links
+    }
+
+    fn get(v: &[Option<usize>], i: usize) -> Option<usize> {
+        v.get(i).copied().flatten()
+    }
+}
+
+/// Per-claim inputs.
+struct ClaimCtx<'a> {
+    rem: &'a Remittance,
+    ctx: &'a Context,
+    claim: &'a ClaimPayment,
+    index: usize,
+    kind: ClaimKind,
+    remit_date: Option<NaiveDate>,
+}
+
+/// Remark codes (HE) of a list, normalised, skipping blanks and duplicates.
+fn push_remarks<'a>(
+    out: &mut Vec<String>,
+    remarks: impl Iterator<Item = &'a denali_x12::remit::Remark>,
+) {
+    for r in remarks {
+        if r.qualifier != "HE" {
+            continue;
+        }
+        let code = crate::codes::normalize_code(&r.code);
+        if !code.is_empty() && !out.contains(&code) {
+            out.push(code);
+        }
+    }
+}
+
+fn is_denial_reading(e: &Explanation, group: &GroupCode, amount: Decimal) -> bool {
+    let kind_says = match e.kind {
+        Kind::Denial => true,
+        Kind::Unknown => *group != GroupCode::Pr,
+        Kind::Contractual | Kind::PatientResponsibility | Kind::Informational => false,
+    };
+    kind_says && amount > Decimal::ZERO
+}
+
+fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
+    let claim = c.claim;
+    let rules = &c.ctx.rules;
+    let mut notes = Vec::new();
+
+    let mut claim_rarcs = Vec::new();
+    push_remarks(&mut claim_rarcs, claim.remarks.iter());
+
+    // Classify every triplet.
+    let mut adjustments = Vec::new();
+    let classify = |adj: &denali_x12::remit::Adjustment,
+                    line_index: Option<usize>,
+                    rarcs: &[String]|
+     -> ClassifiedAdjustment {
+        let group = GroupCode::parse(adj.group.code());
+        let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
+        let explanation = rules.explain(Some(adj.group.code()), Some(&adj.reason), &refs);
+        let is_denial = is_denial_reading(&explanation, &group, adj.amount);
+        ClassifiedAdjustment {
+            claim_index: c.index,
+            line_index,
+            level: if line_index.is_some() {
+                Level::Line
+            } else {
+                Level::Claim
+            },
+            group,
+            carc: explanation.carc.clone().unwrap_or_default(),
+            rarcs: rarcs.to_vec(),
+            amount: adj.amount,
+            quantity: adj.quantity,
+            explanation,
+            is_denial,
+        }
+    };
+    for adj in &claim.adjustments {
+        adjustments.push(classify(adj, None, &claim_rarcs));
+    }
+    for (li, line) in claim.service_lines.iter().enumerate() {
+        let mut rarcs = Vec::new();
+        push_remarks(&mut rarcs, line.remarks.iter());
+        push_remarks(&mut rarcs, claim.remarks.iter());
+        for adj in &line.adjustments {
+            adjustments.push(classify(adj, Some(li), &rarcs));
+        }
+    }
+
+    // Reversals: nothing is reported as a denial.
+    let reversal = claim.is_reversal();
+    let reversed_later = ReversalLinks::get(&links.reversed_by, c.index);
+    if reversal || reversed_later.is_some() {
+        if reversal {
+            notes.push(match ReversalLinks::get(&links.reverses, c.index) {
+                Some(j) => format!(
+                    "reversal (CLP02 = 22) of claim {j} in this remittance; its adjustments net out with it"
+                ),
+                None => "reversal (CLP02 = 22) of an earlier payment; its adjustments net out with the original".to_string(),
+            });
+            if let Some(k) = ReversalLinks::get(&links.corrected_by, c.index) {
+                notes.push(format!("the corrected claim follows at claim {k}"));
+            }
+        }
+        if let Some(r) = reversed_later {
+            notes.push(format!(
+                "reversed by claim {r} in this remittance; the correction replaces it"
+            ));
+        }
+        for a in &mut adjustments {
+            a.is_denial = false;
+        }
+        return ClaimAssessment {
+            claim_index: c.index,
+            outcome: Outcome::Reversed,
+            denied_amount: Decimal::ZERO,
+            denials: Vec::new(),
+            adjustments,
+            claim_kind: c.kind,
+            notes,
+        };
+    }
+    if let Some(r) = ReversalLinks::get(&links.corrects, c.index) {
+        notes.push(format!("corrects the payment reversed at claim {r}"));
+    }
+
+    // Outcome inputs.
+    let patient_share = |line: Option<usize>| -> Decimal {
+        adjustments
+            .iter()
+            .filter(|a| line.is_none() || a.line_index == line)
+            .filter(|a| a.explanation.kind == Kind::PatientResponsibility)
+            .filter(|a| a.amount > Decimal::ZERO)
+            .map(|a| a.amount)
+            .sum()
+    };
+    let pending_triplet = adjustments
+        .iter()
+        .any(|a| a.explanation.class == Class::Pending);
+    let pending_status = matches!(
+        claim.status_code,
+        ClaimStatus::Pended | ClaimStatus::NotProcessed | ClaimStatus::NotOurClaimForwarded
+    );
+    if pending_status {
+        notes.push(format!(
+            "CLP02 = {}: not final at this payer",
+            claim.status_code.code()
+        ));
+    }
+    let claim_full = claim.payment_amount <= Decimal::ZERO && patient_share(None) <= Decimal::ZERO;
+
+    let mut synthetic: Option<ClassifiedAdjustment> = None;
+    let any_denial = adjustments.iter().any(|a| a.is_denial);
+    if claim.status_code == ClaimStatus::Denied && !any_denial {
+        let explained: Decimal = adjustments
+            .iter()
+            .filter(|a| a.amount > Decimal::ZERO)
+            .map(|a| a.amount)
+            .sum();
+        let amount = (claim.total_charge - claim.payment_amount - explained).max(Decimal::ZERO);
+        let refs: Vec<&str> = claim_rarcs.iter().map(String::as_str).collect();
+        let mut e = rules.explain(Some("CO"), Some("31"), &refs);
+        e.carc = None;
+        e.status = None;
+        e.description =
+            "Claim denied (CLP02 = 4: patient not recognised, not forwarded) with no adjustment code"
+                .to_string();
+        e.reason = format!(
+            "synthetic: CLP02 = 4 and no CAS denial; read as CO-31 (patient not identified as insured); {}",
+            e.reason
+        );
+        notes.push("CLP02 = 4 with no denial adjustment: synthetic claim-level denial".to_string());
+        synthetic = Some(ClassifiedAdjustment {
+            claim_index: c.index,
+            line_index: None,
+            level: Level::Claim,
+            group: GroupCode::Co,
+            carc: String::new(),
+            rarcs: claim_rarcs.clone(),
+            amount,
+            quantity: None,
+            explanation: e,
+            is_denial: true,
+        });
+    }
+
+    let has_denials = any_denial || synthetic.is_some();
+    let outcome = if pending_triplet || pending_status {
+        Outcome::Pending
+    } else if !has_denials {
+        Outcome::Paid
+    } else if claim_full {
+        Outcome::Denied
+    } else {
+        Outcome::PartiallyDenied
+    };
+
+    let rule = c.ctx.payers.resolve(c.rem, claim);
+    let mut denials = Vec::new();
+    for a in synthetic
+        .iter()
+        .chain(adjustments.iter().filter(|a| a.is_denial))
+    {
+        let line = a.line_index.and_then(|li| claim.service_lines.get(li));
+        let full = match (a.line_index, line) {
+            (Some(li), Some(l)) => {
+                l.payment <= Decimal::ZERO && patient_share(Some(li)) <= Decimal::ZERO
+            }
+            _ => outcome == Outcome::Denied,
+        };
+        denials.push(make_denial(
+            c,
+            a,
+            line,
+            full,
+            &rule,
+            outcome == Outcome::Denied,
+        ));
+    }
+    let denied_amount = denials.iter().map(|d| d.amount).sum();
+
+    ClaimAssessment {
+        claim_index: c.index,
+        outcome,
+        denied_amount,
+        denials,
+        adjustments,
+        claim_kind: c.kind,
+        notes,
+    }
+}
+
+/// The date a filing window counts from: the line's date, else the claim's (for an
+/// institutional claim-level denial, the statement through date when given).
+fn service_date(c: &ClaimCtx<'_>, line: Option<&ServicePayment>) -> Option<NaiveDate> {
+    if let Some(d) = line.and_then(ServicePayment::service_date) {
+        return Some(d);
+    }
+    if line.is_none() && c.kind == ClaimKind::Institutional {
+        let through = c
+            .claim
+            .dates
+            .iter()
+            .find(|d| d.qualifier == "233")
+            .and_then(|d| d.date);
+        if through.is_some() {
+            return through;
+        }
+    }
+    c.claim.service_date()
+}
+
+fn make_denial(
+    c: &ClaimCtx<'_>,
+    a: &ClassifiedAdjustment,
+    line: Option<&ServicePayment>,
+    full: bool,
+    rule: &PayerRule,
+    claim_denied: bool,
+) -> Denial {
+    let corrections = correct::plan(&CorrectionInput {
+        rules: &c.ctx.rules,
+        claim: c.claim,
+        line,
+        explanation: &a.explanation,
+        kind: c.kind,
+        payer: rule,
+        claim_denied,
+    });
+    // Billing another payer runs on that payer's filing clock, when the table knows it.
+    let other_rule;
+    let clock_rule = if corrections.route == crate::codes::Route::BillOtherPayer {
+        let other_id = c
+            .claim
+            .corrected_priority_payer
+            .as_ref()
+            .and_then(|n| n.id.as_deref())
+            .unwrap_or("");
+        other_rule = c.ctx.payers.resolve_ids(&[other_id], None);
+        &other_rule
+    } else {
+        rule
+    };
+    let deadline = payer::deadline(&DeadlineInput {
+        route: corrections.route,
+        appealable: a.explanation.appealable,
+        rule: clock_rule,
+        remit_date: c.remit_date,
+        service_date: service_date(c, line),
+        as_of: c.ctx.as_of,
+    });
+    Denial {
+        claim_index: c.index,
+        line_index: a.line_index,
+        level: a.level,
+        group: a.group.clone(),
+        carc: a.carc.clone(),
+        rarcs: a.rarcs.clone(),
+        amount: a.amount,
+        payer_id: c.rem.payer_id().map(str::to_string),
+        full,
+        explanation: a.explanation.clone(),
+        corrections,
+        deadline,
+    }
+}
