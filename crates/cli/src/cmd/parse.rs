@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use denali_x12::{
     Diagnostic, Event, GroupHeader, InterchangeHeader, ParseOptions, Reader, Severity,
-    TransactionSet, remit,
+    TransactionSet, claim, remit,
 };
 use serde::Serialize;
 
@@ -44,6 +44,37 @@ struct TxOut<'a, T: Serialize> {
     version: &'a str,
     #[serde(flatten)]
     body: T,
+}
+
+/// An 837 set with patient and subscriber names and member ids masked.
+struct Redacted837<'a>(&'a claim::Claim837Set);
+
+impl Serialize for Redacted837<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        redact_value(&mut v, false);
+        v.serialize(s)
+    }
+}
+
+/// Masks `name`, `first_name` and `id` inside `subscriber` and `patient` objects.
+fn redact_value(v: &mut serde_json::Value, inside_person: bool) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                let person = inside_person || k == "subscriber" || k == "patient";
+                if person && matches!(k.as_str(), "name" | "first_name" | "id" | "member_id" | "last_name" | "birth_date") {
+                    if !child.is_null() {
+                        *child = serde_json::Value::String(remit::REDACTED.to_string());
+                    }
+                } else {
+                    redact_value(child, person);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, inside_person)),
+        _ => {}
+    }
 }
 
 #[derive(Serialize)]
@@ -161,6 +192,15 @@ impl DocWriter {
                         body: &rem,
                     },
                 )
+            }
+            "837" => {
+                let (set, d) = claim::parse_837(tx, opts);
+                diags.extend(d);
+                if redact {
+                    out::json(w, &Redacted837(&set))
+                } else {
+                    out::json(w, &set)
+                }
             }
             _ => out::json(
                 w,

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use denali_x12::{Diagnostic, DiagnosticCode, Event, ParseOptions, Reader, Severity, remit};
+use denali_x12::{Diagnostic, DiagnosticCode, Event, ParseOptions, Reader, Severity, claim, remit};
 use serde::Serialize;
 
 use crate::args::{ValidateArgs, ValidateFormat};
@@ -104,10 +104,18 @@ pub fn validate_one(input: &InputName, opts: &ParseOptions) -> FileReport {
             Ok(Some(Event::GroupStart(_))) => report.groups += 1,
             Ok(Some(Event::Transaction(tx))) => {
                 report.transactions += 1;
-                if tx.set_id == "835" {
-                    let (rem, d) = remit::parse_835(&tx, opts);
-                    report.claims += rem.claims.len() as u64;
-                    typed.extend(d);
+                match tx.set_id.as_str() {
+                    "835" => {
+                        let (rem, d) = remit::parse_835(&tx, opts);
+                        report.claims += rem.claims.len() as u64;
+                        typed.extend(d);
+                    }
+                    "837" => {
+                        let (set, d) = claim::parse_837(&tx, opts);
+                        report.claims += set.claims().count() as u64;
+                        typed.extend(d);
+                    }
+                    _ => {}
                 }
             }
             Ok(Some(_)) => {}

@@ -1,0 +1,8 @@
+//! Integration tests of the `denali` binary: it is run on the fixtures and its output compared
+//! with golden files under `fixtures/expected/` (rewrite them with `DENALI_BLESS=1`).
+
+mod explain;
+mod parse;
+mod report;
+mod util;
+mod validate;

@@ -1,0 +1,331 @@
+//! `denali report`: goldens per format, batches with broken files, reconciliation on the
+//! external corpus, redaction, exit codes.
+
+use std::collections::BTreeSet;
+
+use crate::util::{Out, denali, external, golden, root, run, run_stdin, sources};
+
+const AS_OF: &str = "2024-06-01";
+
+fn report(args: &[&str]) -> Out {
+    let mut all = vec!["report", "--as-of", AS_OF];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+/// One golden per format for the main sample.
+#[test]
+fn basic_every_format() {
+    for (format, ext) in [
+        ("csv", "csv"),
+        ("json", "json"),
+        ("ndjson", "ndjson"),
+        ("markdown", "md"),
+        ("table", "txt"),
+        ("html", "html"),
+    ] {
+        let out = report(&["--format", format, "fixtures/835/basic.835"]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        golden(&format!("report/basic.{ext}"), &out.stdout);
+        let summary_on_stderr = matches!(format, "csv" | "json" | "ndjson");
+        assert_eq!(
+            out.stderr.contains("claims accounted for"),
+            summary_on_stderr,
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn small_and_all_claims() {
+    let out = report(&["fixtures/835/small.835"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    golden("report/small.csv", &out.stdout);
+    let out = report(&["--all-claims", "fixtures/835/small.835"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    golden("report/small_all_claims.csv", &out.stdout);
+}
+
+/// With `--all-claims` every claim has at least one row.
+#[test]
+fn all_claims_lists_every_claim() {
+    let out = report(&["--all-claims", "--format", "json", "fixtures/835/basic.835"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let claims: BTreeSet<(&str, &str, &str)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["patient_control_number"].as_str().unwrap(),
+                r["payer_claim_control_number"].as_str().unwrap(),
+                r["claim_status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        claims.len() as u64,
+        v["summary"]["claims_in"].as_u64().unwrap()
+    );
+}
+
+/// A directory is walked recursively, in sorted order; the summary reconciles.
+#[test]
+fn directory() {
+    let out = report(&["--format", "ndjson", "fixtures/835"]);
+    let lines = out.json_lines();
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    let n835 = std::fs::read_dir(root().join("fixtures/835"))
+        .unwrap()
+        .count() as u64;
+    assert_eq!(summary["files"], n835);
+    assert_eq!(summary["claims_in"], summary["claims_accounted"]);
+    assert_eq!(out.code, if summary["files_failed"] == 0 { 0 } else { 1 });
+    golden("report/dir_835.summary.json", &format!("{summary:#}\n"));
+    let files: Vec<&str> = lines[..lines.len() - 1]
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "rows follow the sorted file order");
+    assert!(files.contains(&"fixtures/835/basic.835"));
+}
+
+/// Broken files are listed with their error; the good ones around them are still reported,
+/// and the exit code is 1.
+#[test]
+fn broken_file_does_not_stop_the_batch() {
+    let mut args = vec!["--format", "json", "fixtures/835/basic.835"];
+    let mut invalid: Vec<String> = std::fs::read_dir(root().join("fixtures/invalid"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "fixtures/invalid/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    invalid.sort();
+    args.extend(invalid.iter().map(String::as_str));
+    args.push("fixtures/835/small.835");
+    args.push("fixtures/835/does-not-exist.835");
+    let out = report(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = out.json();
+    let s = &v["summary"];
+    assert_eq!(s["files"], invalid.len() as u64 + 3);
+    let failed: BTreeSet<&str> = s["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(s["files_failed"], failed.len() as u64);
+    assert!(
+        failed.contains("fixtures/835/does-not-exist.835"),
+        "{failed:?}"
+    );
+    assert!(
+        failed.contains("fixtures/invalid/garbage.835"),
+        "{failed:?}"
+    );
+    assert!(failed.contains("fixtures/invalid/empty.835"), "{failed:?}");
+    assert!(
+        !failed.contains("fixtures/835/basic.835") && !failed.contains("fixtures/835/small.835")
+    );
+    for e in s["errors"].as_array().unwrap() {
+        assert!(!e["message"].as_str().unwrap().is_empty(), "{e}");
+    }
+    let files: BTreeSet<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains("fixtures/835/basic.835") && files.contains("fixtures/835/small.835"));
+    assert_eq!(s["claims_in"], s["claims_accounted"]);
+    // The same rows for the good files as when they run alone, apart from the priority: a
+    // denial that recurs in the broken files' claims counts as recurring.
+    let alone = report(&[
+        "--format",
+        "json",
+        "fixtures/835/basic.835",
+        "fixtures/835/small.835",
+    ])
+    .json();
+    let strip = |rows: Vec<&serde_json::Value>| -> Vec<serde_json::Value> {
+        rows.into_iter()
+            .map(|r| {
+                let mut r = r.clone();
+                let o = r.as_object_mut().unwrap();
+                o.remove("priority");
+                o.remove("priority_reasons");
+                r
+            })
+            .collect()
+    };
+    let mine = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["file"].as_str().unwrap().starts_with("fixtures/invalid/"))
+        .collect();
+    assert_eq!(
+        strip(mine),
+        strip(alone["rows"].as_array().unwrap().iter().collect())
+    );
+    // The summary on stderr names the failures too.
+    assert!(
+        out.stderr.contains("fixtures/invalid/garbage.835: "),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Every 835 of the external corpus: each claim read is accounted for, and the claims read are
+/// the CLP segments SOURCES.md counted (good files only; broken ones may stop early).
+#[test]
+fn external_claims_reconcile() {
+    let Some(dir) = external() else { return };
+    let list: Vec<_> = sources(&dir)
+        .into_iter()
+        .filter(|s| s.tx.contains("835"))
+        .collect();
+    assert!(
+        list.len() >= 20,
+        "SOURCES.md lists {} 835 files",
+        list.len()
+    );
+    let mut all = Vec::new();
+    let mut expected_claims = 0;
+    for src in &list {
+        let path = dir.join(&src.path);
+        let p = path.to_str().unwrap();
+        let out = report(&["--format", "json", p]);
+        let s = &out.json()["summary"];
+        assert_eq!(s["claims_in"], s["claims_accounted"], "{}: {s}", src.path);
+        if src.tx == "835" && !src.path.contains("/invalid/") {
+            assert_eq!(s["claims_in"], src.claims, "{}: {s}", src.path);
+            assert_eq!(s["files_failed"], 0, "{}: {s}", src.path);
+            assert_eq!(out.code, 0, "{}: {}", src.path, out.stderr);
+            expected_claims += src.claims;
+            all.push(path);
+        }
+    }
+    // The good files together, in parallel.
+    let mut args = vec!["--format", "json", "--threads", "2"];
+    args.extend(all.iter().map(|p| p.to_str().unwrap()));
+    let out = report(&args);
+    let s = &out.json()["summary"];
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(s["claims_in"], expected_claims);
+    assert_eq!(s["claims_accounted"], expected_claims);
+}
+
+/// `--redact` masks the corrected member id (NM1*74 of PCN1009) in every format.
+#[test]
+fn redact_every_format() {
+    const MEMBER_ID: &str = "W200000009";
+    let mut seen_unredacted = false;
+    for format in ["csv", "json", "ndjson", "markdown", "table", "html"] {
+        let plain = report(&["--format", format, "fixtures/835/basic.835"]);
+        seen_unredacted |= plain.stdout.contains(MEMBER_ID);
+        let out = report(&["--redact", "--format", format, "fixtures/835/basic.835"]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        for secret in [MEMBER_ID, "W100000009", "TAYLOR", "MORGAN"] {
+            assert!(!out.stdout.contains(secret), "{format} shows {secret}");
+            assert!(
+                !out.stderr.contains(secret),
+                "{format} stderr shows {secret}"
+            );
+        }
+    }
+    assert!(
+        seen_unredacted,
+        "the unredacted report should show {MEMBER_ID} somewhere"
+    );
+}
+
+#[test]
+fn stdin_and_dash() {
+    let bytes = std::fs::read(root().join("fixtures/835/small.835")).unwrap();
+    for args in [
+        &["report", "--as-of", AS_OF][..],
+        &["report", "--as-of", AS_OF, "-"],
+    ] {
+        let out = run_stdin(args, &bytes);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let from_file = report(&["fixtures/835/small.835"]);
+        assert_eq!(
+            out.stdout,
+            from_file.stdout.replace("fixtures/835/small.835", "-")
+        );
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let denials = report(&["--fail-on-denial", "fixtures/835/basic.835"]);
+    assert_eq!(denials.code, 1);
+    assert!(!denials.stdout.is_empty());
+    for bad in [
+        &["--as-of", "June 1st", "fixtures/835/basic.835"][..],
+        &["--threads", "0", "fixtures/835/basic.835"],
+        &["--format", "pdf", "fixtures/835/basic.835"],
+        &[
+            "--payer-rules",
+            "fixtures/835/does-not-exist.toml",
+            "fixtures/835/basic.835",
+        ],
+        &[
+            "--rules",
+            "fixtures/835/basic.835",
+            "fixtures/835/basic.835",
+        ],
+        &["--no-such-flag"],
+    ] {
+        let mut args = vec!["report"];
+        args.extend_from_slice(bad);
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+}
+
+/// `-o report.html` writes HTML (format from the extension); nothing goes to stdout.
+#[test]
+fn output_file() {
+    let dir = std::env::temp_dir().join(format!("denali-report-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.html");
+    let out = report(&["-o", path.to_str().unwrap(), "fixtures/835/basic.835"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        html,
+        report(&["--format", "html", "fixtures/835/basic.835"]).stdout
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A reader that stops early (`| head -c 10`) is not an error.
+#[test]
+fn broken_pipe_is_success() {
+    let mut args = vec!["report", "--as-of", AS_OF, "--format", "csv"];
+    args.extend(std::iter::repeat_n("fixtures/835/large_200.835", 20));
+    crate::parse::head_10(denali(&args));
+}
+
+/// The same answer with one thread and with several.
+#[test]
+fn threads_do_not_change_output() {
+    let one = report(&["--threads", "1", "--format", "json", "fixtures/835"]);
+    let two = report(&["--threads", "2", "--format", "json", "fixtures/835"]);
+    assert_eq!(one.stdout, two.stdout);
+}
