@@ -39,6 +39,20 @@ fn parse_options(read: &ReadArgs) -> ParseOptions {
     }
 }
 
+/// With `--strict`, the typed parsers' warnings (balancing, unexpected segments…) count as errors
+/// too, as the reader's do.
+fn strictly(
+    mut diags: Vec<denali_x12::Diagnostic>,
+    opts: &ParseOptions,
+) -> Vec<denali_x12::Diagnostic> {
+    if opts.strict {
+        for d in &mut diags {
+            d.severity = denali_x12::Severity::Error;
+        }
+    }
+    diags
+}
+
 /// Exit code 0 when every input was fine, 1 otherwise.
 fn exit(failed: bool) -> ExitCode {
     if failed {

@@ -63,7 +63,12 @@ fn redact_value(v: &mut serde_json::Value, inside_person: bool) {
         serde_json::Value::Object(map) => {
             for (k, child) in map.iter_mut() {
                 let person = inside_person || k == "subscriber" || k == "patient";
-                if person && matches!(k.as_str(), "name" | "first_name" | "id" | "member_id" | "last_name" | "birth_date") {
+                if person
+                    && matches!(
+                        k.as_str(),
+                        "name" | "first_name" | "id" | "member_id" | "last_name" | "birth_date"
+                    )
+                {
                     if !child.is_null() {
                         *child = serde_json::Value::String(remit::REDACTED.to_string());
                     }
@@ -72,7 +77,9 @@ fn redact_value(v: &mut serde_json::Value, inside_person: bool) {
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, inside_person)),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| redact_value(i, inside_person)),
         _ => {}
     }
 }
@@ -179,7 +186,7 @@ impl DocWriter {
         match tx.set_id.as_str() {
             "835" => {
                 let (mut rem, d) = remit::parse_835(tx, opts);
-                diags.extend(d);
+                diags.extend(super::strictly(d, opts));
                 if redact {
                     rem.redact();
                 }
@@ -195,7 +202,7 @@ impl DocWriter {
             }
             "837" => {
                 let (set, d) = claim::parse_837(tx, opts);
-                diags.extend(d);
+                diags.extend(super::strictly(d, opts));
                 if redact {
                     out::json(w, &Redacted837(&set))
                 } else {

@@ -108,12 +108,12 @@ pub fn validate_one(input: &InputName, opts: &ParseOptions) -> FileReport {
                     "835" => {
                         let (rem, d) = remit::parse_835(&tx, opts);
                         report.claims += rem.claims.len() as u64;
-                        typed.extend(d);
+                        typed.extend(super::strictly(d, opts));
                     }
                     "837" => {
                         let (set, d) = claim::parse_837(&tx, opts);
                         report.claims += set.claims().count() as u64;
-                        typed.extend(d);
+                        typed.extend(super::strictly(d, opts));
                     }
                     _ => {}
                 }

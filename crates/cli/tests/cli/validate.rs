@@ -66,3 +66,20 @@ fn text_summary_per_file() {
     );
     assert_eq!(run(&["validate", "--format", "yaml"]).code, 2);
 }
+
+/// Regression: `--strict` made the reader's warnings fatal but not the typed parser's, so an
+/// unbalanced claim still exited 0 (found while reviewing the report work).
+#[test]
+fn regression_strict_makes_balancing_warnings_errors() {
+    let out = run(&[
+        "validate",
+        "--strict",
+        "--format",
+        "json",
+        "fixtures/835/unbalanced_claim.835",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let d = &out.json_lines()[0];
+    assert_eq!(d["errors"], 1);
+    assert_eq!(d["warnings"], 0);
+}
