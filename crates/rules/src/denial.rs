@@ -241,12 +241,14 @@ pub fn assess(rem: &Remittance, ctx: &Context) -> Assessment {
 pub fn assess_with_kind(rem: &Remittance, ctx: &Context, kind: Option<ClaimKind>) -> Assessment {
     let links = ReversalLinks::find(&rem.claims);
     let remit_date = payer::remit_date(rem);
+    let cache = ExplainCache::new(&ctx.rules);
     let claims = rem
         .claims
         .iter()
         .enumerate()
         .map(|(i, claim)| {
             let c = ClaimCtx {
+                cache: &cache,
                 rem,
                 ctx,
                 claim,
@@ -329,12 +331,41 @@ impl ReversalLinks {
 
 /// Per-claim inputs.
 struct ClaimCtx<'a> {
+    cache: &'a ExplainCache<'a>,
     rem: &'a Remittance,
     ctx: &'a Context,
     claim: &'a ClaimPayment,
     index: usize,
     kind: ClaimKind,
     remit_date: Option<NaiveDate>,
+}
+
+/// (group, CARC, RARCs): what an explanation depends on.
+type ExplainKey = (String, String, Vec<String>);
+
+/// Explanations already worked out in this remittance. A payment repeats the same few
+/// (group, CARC, RARCs) combinations across hundreds of claims, and explaining one builds several
+/// strings, so each combination is explained once per [`assess`] call.
+struct ExplainCache<'a> {
+    rules: &'a RuleSet,
+    seen: std::cell::RefCell<std::collections::HashMap<ExplainKey, Explanation>>,
+}
+
+impl<'a> ExplainCache<'a> {
+    fn new(rules: &'a RuleSet) -> Self {
+        ExplainCache { rules, seen: Default::default() }
+    }
+
+    fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Explanation {
+        let key = (group.to_string(), carc.to_string(), rarcs.to_vec());
+        if let Some(e) = self.seen.borrow().get(&key) {
+            return e.clone();
+        }
+        let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
+        let e = self.rules.explain(Some(group), Some(carc), &refs);
+        self.seen.borrow_mut().insert(key, e.clone());
+        e
+    }
 }
 
 /// Remark codes (HE) of a list, normalised, skipping blanks and duplicates.
@@ -377,8 +408,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
                     rarcs: &[String]|
      -> ClassifiedAdjustment {
         let group = GroupCode::parse(adj.group.code());
-        let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
-        let explanation = rules.explain(Some(adj.group.code()), Some(&adj.reason), &refs);
+        let explanation = c.cache.explain(adj.group.code(), &adj.reason, rarcs);
         let is_denial = is_denial_reading(&explanation, &group, adj.amount);
         ClassifiedAdjustment {
             claim_index: c.index,
