@@ -202,7 +202,11 @@ struct WithContextJson<'a> {
 
 impl Serialize for ClaimWithContext {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WithContextJson { set: set_name(self.kind), version: &self.version, claim: self.view() }
-            .serialize(s)
+        WithContextJson {
+            set: set_name(self.kind),
+            version: &self.version,
+            claim: self.view(),
+        }
+        .serialize(s)
     }
 }

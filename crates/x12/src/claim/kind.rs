@@ -237,7 +237,10 @@ impl LoopId {
 
     /// Whether this is an HL level (2000A/B/C or another HL03 code).
     pub fn is_hl(self) -> bool {
-        matches!(self, LoopId::L2000A | LoopId::L2000B | LoopId::L2000C | LoopId::L2000Other)
+        matches!(
+            self,
+            LoopId::L2000A | LoopId::L2000B | LoopId::L2000C | LoopId::L2000Other
+        )
     }
 
     /// The HL level an HL03 code opens.
@@ -312,10 +315,22 @@ mod tests {
     fn provider_letters() {
         let p = Some(ClaimKind::Professional);
         let i = Some(ClaimKind::Institutional);
-        assert_eq!(LoopId::provider_loop(LoopId::L2300, p, b"82"), Some(LoopId::L2310(b'B')));
-        assert_eq!(LoopId::provider_loop(LoopId::L2300, i, b"82"), Some(LoopId::L2310(b'D')));
-        assert_eq!(LoopId::provider_loop(LoopId::L2320, p, b"PR"), Some(LoopId::L2330(b'B')));
-        assert_eq!(LoopId::provider_loop(LoopId::L2400, p, b"DK"), Some(LoopId::L2420(b'E')));
+        assert_eq!(
+            LoopId::provider_loop(LoopId::L2300, p, b"82"),
+            Some(LoopId::L2310(b'B'))
+        );
+        assert_eq!(
+            LoopId::provider_loop(LoopId::L2300, i, b"82"),
+            Some(LoopId::L2310(b'D'))
+        );
+        assert_eq!(
+            LoopId::provider_loop(LoopId::L2320, p, b"PR"),
+            Some(LoopId::L2330(b'B'))
+        );
+        assert_eq!(
+            LoopId::provider_loop(LoopId::L2400, p, b"DK"),
+            Some(LoopId::L2420(b'E'))
+        );
         assert_eq!(LoopId::provider_loop(LoopId::L2400, i, b"DK"), None);
         assert_eq!(LoopId::L2310(b'B').to_string(), "2310B");
     }

@@ -2,18 +2,28 @@
 //!
 //! # Layout (what must change together)
 //!
-//! A loop keeps the raw bytes of its own segments in one buffer, one after the other, each
-//! followed directly by its gap when the gap is verbatim (a standard gap, terminator plus line
-//! break, takes no bytes). `entries` holds, per segment in order, the byte range of its raw bytes
-//! and its gap. Every edit (insert, remove, replace, set a gap) goes through [`Loop::splice`],
-//! which moves the ranges of all later entries; nothing else writes `bytes` after parsing. One
-//! buffer per loop (rather than one per segment) keeps parsing to a few allocations per loop.
+//! Parsing copies the bytes of a transaction set once into a [`Shared`] block (behind one
+//! `Arc`) together with one [`Entry`] per segment, in input order. A loop's own segments are
+//! consecutive in the input (a segment joins the innermost open loop, so once a child loop
+//! starts its parent gets no more segments), so a parsed loop is just a range of that entry
+//! array plus its children: no per-segment and almost no per-loop allocation, and cloning a
+//! loop bumps one reference count.
 //!
-//! A loop's own segments always come before its child loops in the input, so writing "own
-//! segments, then each child in order" reproduces the input order: parsing appends a segment to
-//! the innermost open loop unless it starts a new loop.
+//! Each entry points at `buf[start..end]` (the raw segment, id first, no terminator) and
+//! `buf[end..gap_end]` (the exact bytes that followed it: terminator and line break, or a
+//! verbatim gap), in either the shared bytes or the loop's own `local` bytes. So
+//! `buf[start..gap_end]` is always the segment *as it is written back* with its own delimiters
+//! and line breaks, and the segments of an unedited loop are one stretch of the shared bytes
+//! ([`Loop::pristine_bytes`]), which lets the writer copy them, and whole unedited sets, at once.
+//! The parser (`parse.rs`) fills `Shared`; the gap after the set's last segment lies outside the
+//! set, so it appends a guessed one to the shared bytes.
+//!
+//! Edits are copy-on-write: the first edit moves the loop to a boxed [`Edits`] (its entries
+//! copied out of the shared array); new or changed segments, each followed by its gap, are
+//! appended to `local`. Bytes of removed segments stay in `local` until the loop is translated
+//! or dropped; equality compares segments and gaps, never buffers.
 
-use std::ops::Range;
+use std::sync::Arc;
 
 use crate::claim::kind::{ClaimKind, LoopId};
 use crate::claim::owned::{Gap, GapRef, LineEnd, OwnedSegment, SegmentError, translate};
@@ -21,31 +31,37 @@ use crate::delimiters::Delimiters;
 use crate::error::SegmentId;
 use crate::segment::Segment;
 
+/// How the bytes after a segment are to be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum GapRepr {
+pub(crate) enum GapKind {
+    /// Terminator plus this line break.
     Terminated(LineEnd),
-    /// Verbatim bytes at `bytes[raw end .. end]`.
-    Verbatim { end: usize },
+    /// Anything else, verbatim.
+    Verbatim,
 }
 
+/// One segment of a loop: where its bytes are and what follows it.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
-    start: usize,
-    end: usize,
-    gap: GapRepr,
-    id: SegmentId,
-    offset: u64,
-    index: u32,
+pub(crate) struct Entry {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) gap_end: u32,
+    /// 1-based index of the segment in its input (0 for segments built in memory).
+    pub(crate) index: u32,
+    pub(crate) id: SegmentId,
+    pub(crate) gap: GapKind,
+    /// Bytes in the loop's `local` buffer rather than the shared one.
+    pub(crate) local: bool,
 }
 
-impl Entry {
-    /// End of the bytes this entry owns (raw plus verbatim gap).
-    fn owned_end(&self) -> usize {
-        match self.gap {
-            GapRepr::Terminated(_) => self.end,
-            GapRepr::Verbatim { end } => end,
-        }
-    }
+/// What all loops parsed from one transaction set share: the set's bytes (plus the guessed gap
+/// after its last segment) and one entry per segment, in input order.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) entries: Vec<Entry>,
+    /// Input offset of `bytes[0]`.
+    pub(crate) base: u64,
 }
 
 /// One loop of a transaction set: its own segments (raw bytes kept exactly, with the gaps that
@@ -58,9 +74,23 @@ pub struct Loop {
     id: LoopId,
     kind: Option<ClaimKind>,
     delimiters: Delimiters,
-    bytes: Vec<u8>,
-    entries: Vec<Entry>,
+    /// The parsed set's bytes and entries (`None` for loops built in memory).
+    shared: Option<Arc<Shared>>,
+    /// This loop's range of the shared entries while `edits` is `None`.
+    range: (u32, u32),
+    /// Entries and bytes once the loop has been edited (or built in memory); boxed so that the
+    /// many loops never edited stay small.
+    edits: Option<Box<Edits>>,
     children: Vec<Loop>,
+}
+
+/// The owned side of an edited loop.
+#[derive(Clone, Debug, Default)]
+struct Edits {
+    /// Bytes of segments added or changed (each followed by its gap).
+    local: Vec<u8>,
+    /// All entries of the loop.
+    entries: Vec<Entry>,
 }
 
 impl PartialEq for Loop {
@@ -68,15 +98,59 @@ impl PartialEq for Loop {
         self.id == other.id
             && self.kind == other.kind
             && self.delimiters == other.delimiters
-            && self.entries.len() == other.entries.len()
-            && self.entries().zip(other.entries()).all(|((a, ga), (b, gb))| {
-                a.as_bytes() == b.as_bytes() && ga == gb
-            })
+            && self.len() == other.len()
+            && self
+                .entries()
+                .zip(other.entries())
+                .all(|((a, ga), (b, gb))| a.as_bytes() == b.as_bytes() && ga == gb)
             && self.children == other.children
     }
 }
 
 impl Eq for Loop {}
+
+/// One segment of a loop as the writer sees it: its id and the bytes of the segment and its
+/// gap as stored (so runs of consecutive segments can be copied at once); the segment and gap
+/// themselves on demand.
+#[derive(Clone, Copy, Debug)]
+pub struct RawEntry<'a> {
+    lp: &'a Loop,
+    entry: &'a Entry,
+    /// The buffer holding the segment and its gap.
+    pub buffer: &'a [u8],
+}
+
+impl<'a> RawEntry<'a> {
+    /// The segment id.
+    pub fn id(&self) -> SegmentId {
+        self.entry.id
+    }
+
+    /// The segment.
+    pub fn segment(&self) -> Segment<'a> {
+        self.lp.view(self.entry)
+    }
+
+    /// What follows it.
+    pub fn gap(&self) -> GapRef<'a> {
+        self.lp.gap_of(self.entry)
+    }
+
+    /// Start of the segment in [`RawEntry::buffer`]: `buffer[start()..gap_end()]` is the segment
+    /// followed by its gap, exactly as written back with the loop's delimiters.
+    pub fn start(&self) -> usize {
+        self.entry.start as usize
+    }
+
+    /// End of the gap in [`RawEntry::buffer`].
+    pub fn gap_end(&self) -> usize {
+        self.entry.gap_end as usize
+    }
+}
+
+fn u32_of(n: usize) -> Result<u32, SegmentError> {
+    u32::try_from(n).map_err(|_| SegmentError::TooLarge)
+}
 
 impl Loop {
     /// An empty loop.
@@ -85,27 +159,84 @@ impl Loop {
             id,
             kind,
             delimiters,
-            bytes: Vec::new(),
-            entries: Vec::new(),
+            shared: None,
+            range: (0, 0),
+            edits: Some(Box::default()),
             children: Vec::new(),
         }
     }
 
-    pub(crate) fn with_capacity(
+    /// A parsed loop over a range of shared entries.
+    pub(crate) fn from_shared(
         id: LoopId,
         kind: Option<ClaimKind>,
         delimiters: Delimiters,
-        segments: usize,
-        bytes: usize,
+        shared: &Arc<Shared>,
+        range: (u32, u32),
+        children: usize,
     ) -> Loop {
         Loop {
             id,
             kind,
             delimiters,
-            bytes: Vec::with_capacity(bytes),
-            entries: Vec::with_capacity(segments),
-            children: Vec::new(),
+            shared: Some(shared.clone()),
+            range,
+            edits: None,
+            children: Vec::with_capacity(children),
         }
+    }
+
+    fn list(&self) -> &[Entry] {
+        match (&self.edits, &self.shared) {
+            (Some(ed), _) => &ed.entries,
+            (None, Some(sh)) => sh
+                .entries
+                .get(self.range.0 as usize..self.range.1 as usize)
+                .unwrap_or(&[]),
+            (None, None) => &[],
+        }
+    }
+
+    /// The owned side, created on the first edit (entries copied out of the shared array).
+    fn edits_mut(&mut self) -> &mut Edits {
+        let entries = match &self.edits {
+            Some(_) => None,
+            None => Some(self.list().to_vec()),
+        };
+        let ed = self.edits.get_or_insert_with(Box::default);
+        if let Some(entries) = entries {
+            ed.entries = entries;
+        }
+        ed
+    }
+
+    fn list_mut(&mut self) -> &mut Vec<Entry> {
+        &mut self.edits_mut().entries
+    }
+
+    fn buf(&self, e: &Entry) -> &[u8] {
+        match (e.local, &self.edits, &self.shared) {
+            (true, Some(ed), _) => &ed.local,
+            (false, _, Some(sh)) => &sh.bytes,
+            _ => &[],
+        }
+    }
+
+    /// When the loop is exactly as parsed: the shared buffer and the byte range holding all its
+    /// segments with their gaps, and the number of segments. Writers copy it at once.
+    pub fn pristine_bytes(&self) -> Option<(&[u8], usize, usize, usize)> {
+        if self.edits.is_some() {
+            return None;
+        }
+        let sh = self.shared.as_ref()?;
+        let list = self.list();
+        let (first, last) = (list.first()?, list.last()?);
+        Some((
+            &sh.bytes,
+            first.start as usize,
+            last.gap_end as usize,
+            list.len(),
+        ))
     }
 
     /// Which loop this is.
@@ -138,60 +269,87 @@ impl Loop {
 
     /// The number of own segments (child loops not included).
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.list().len()
     }
 
     /// Whether the loop has no own segments.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.list().is_empty()
     }
 
-    fn view(&self, e: &Entry) -> Segment<'_> {
-        let raw = self.bytes.get(e.start..e.end).unwrap_or(&[]);
-        Segment::new(e.id, raw, self.delimiters, e.offset, e.index)
+    fn view<'a>(&'a self, e: &Entry) -> Segment<'a> {
+        let buf = self.buf(e);
+        let raw = buf.get(e.start as usize..e.end as usize).unwrap_or(&[]);
+        let offset = match (&self.shared, e.local) {
+            (Some(sh), false) => sh.base + u64::from(e.start),
+            _ => 0,
+        };
+        Segment::new(e.id, raw, self.delimiters, offset, e.index)
     }
 
-    fn gap_of(&self, e: &Entry) -> GapRef<'_> {
+    fn gap_of<'a>(&'a self, e: &Entry) -> GapRef<'a> {
         match e.gap {
-            GapRepr::Terminated(le) => GapRef::Terminated(le),
-            GapRepr::Verbatim { end } => GapRef::Verbatim(self.bytes.get(e.end..end).unwrap_or(&[])),
+            GapKind::Terminated(le) => GapRef::Terminated(le),
+            GapKind::Verbatim => GapRef::Verbatim(
+                self.buf(e)
+                    .get(e.end as usize..e.gap_end as usize)
+                    .unwrap_or(&[]),
+            ),
         }
     }
 
     /// Own segment `i` (0-based).
     pub fn segment(&self, i: usize) -> Option<Segment<'_>> {
-        self.entries.get(i).map(|e| self.view(e))
+        self.list().get(i).map(|e| self.view(e))
     }
 
     /// The gap after own segment `i`.
     pub fn gap(&self, i: usize) -> Option<GapRef<'_>> {
-        self.entries.get(i).map(|e| self.gap_of(e))
+        self.list().get(i).map(|e| self.gap_of(e))
     }
 
     /// Own segments in order.
     pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'_>> + Clone + '_ {
-        self.entries.iter().map(move |e| self.view(e))
+        self.list().iter().map(move |e| self.view(e))
     }
 
     /// Own segments in order, each with its gap.
     pub fn entries(&self) -> impl ExactSizeIterator<Item = (Segment<'_>, GapRef<'_>)> + '_ {
-        self.entries.iter().map(move |e| (self.view(e), self.gap_of(e)))
+        self.list()
+            .iter()
+            .map(move |e| (self.view(e), self.gap_of(e)))
+    }
+
+    /// Own segments in order as the writer needs them.
+    pub fn raw_entries(&self) -> impl ExactSizeIterator<Item = RawEntry<'_>> + '_ {
+        self.list().iter().map(move |e| RawEntry {
+            lp: self,
+            entry: e,
+            buffer: self.buf(e),
+        })
     }
 
     /// An owned copy of own segment `i`, with its gap.
     pub fn owned_segment(&self, i: usize) -> Option<OwnedSegment> {
-        let e = self.entries.get(i)?;
-        Some(OwnedSegment::from_segment(&self.view(e), self.gap_of(e).to_owned()))
+        let e = self.list().get(i)?;
+        Some(OwnedSegment::from_segment(
+            &self.view(e),
+            self.gap_of(e).to_owned(),
+        ))
     }
 
     /// The first own segment with this id.
     pub fn first(&self, id: &str) -> Option<Segment<'_>> {
-        self.segments().find(|s| s.id().is(id))
+        self.list()
+            .iter()
+            .find(|e| e.id.is(id))
+            .map(|e| self.view(e))
     }
 
     /// The first own segment with this id whose element 1 equals `qualifier`.
     pub fn find(&self, id: &str, qualifier: &[u8]) -> Option<Segment<'_>> {
-        self.segments().find(|s| s.id().is(id) && s.get(1) == qualifier)
+        self.segments()
+            .find(|s| s.id().is(id) && s.get(1) == qualifier)
     }
 
     /// Index of the first own segment matching `pred`.
@@ -246,8 +404,9 @@ impl Loop {
             id: self.id,
             kind: self.kind,
             delimiters: self.delimiters,
-            bytes: self.bytes.clone(),
-            entries: self.entries.clone(),
+            shared: self.shared.clone(),
+            range: self.range,
+            edits: self.edits.clone(),
             children: Vec::new(),
         }
     }
@@ -259,72 +418,55 @@ impl Loop {
 
     /// All segments of this tree in input order, each with its loop and gap.
     pub fn segments_deep(&self) -> impl Iterator<Item = (&Loop, Segment<'_>, GapRef<'_>)> + '_ {
-        self.walk().flat_map(|l| l.entries().map(move |(s, g)| (l, s, g)))
+        self.walk()
+            .flat_map(|l| l.entries().map(move |(s, g)| (l, s, g)))
     }
 
     /// The number of segments in this tree.
     pub fn segment_count_deep(&self) -> usize {
-        self.entries.len() + self.children.iter().map(Loop::segment_count_deep).sum::<usize>()
+        self.len()
+            + self
+                .children
+                .iter()
+                .map(Loop::segment_count_deep)
+                .sum::<usize>()
     }
 
-    /// Appends a borrowed segment (read with this loop's delimiters) and the gap that followed it.
-    pub(crate) fn push_borrowed(&mut self, seg: &Segment<'_>, gap: GapRef<'_>) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(seg.as_bytes());
-        let end = self.bytes.len();
-        let gap = match gap {
-            GapRef::Terminated(le) => GapRepr::Terminated(le),
-            GapRef::Verbatim(v) => {
-                self.bytes.extend_from_slice(v);
-                GapRepr::Verbatim { end: self.bytes.len() }
-            }
-        };
-        let pos = seg.position();
-        self.entries.push(Entry {
-            start,
-            end,
-            gap,
-            id: seg.id(),
-            offset: pos.offset,
-            index: pos.segment_index,
-        });
-    }
-
-    /// Replaces `range` of the buffer with `with`, moving the entries from `from` on.
-    fn splice(&mut self, range: Range<usize>, with: &[u8], from: usize) {
-        let removed = range.end.saturating_sub(range.start);
-        let added = with.len();
-        let range = range.start.min(self.bytes.len())..range.end.min(self.bytes.len());
-        self.bytes.splice(range, with.iter().copied());
-        // Entries from `from` on lie at or after `range.end`, so this never underflows.
-        let shift = |x: &mut usize| {
-            *x = (*x + added).saturating_sub(removed);
-        };
-        for e in self.entries.iter_mut().skip(from) {
-            shift(&mut e.start);
-            shift(&mut e.end);
-            if let GapRepr::Verbatim { end } = &mut e.gap {
-                shift(end);
-            }
-        }
-    }
-
-    fn entry_for(&mut self, seg: OwnedSegment, at: usize) -> Result<(Vec<u8>, Entry), SegmentError> {
+    /// A local entry for `seg` (translated to this loop's delimiters), bytes appended.
+    fn local_entry(&mut self, seg: OwnedSegment) -> Result<Entry, SegmentError> {
         let seg = if seg.delimiters() == self.delimiters {
             seg
         } else {
             seg.with_delimiters(self.delimiters)?
         };
-        let (mut raw, _d, gap, offset, index, id) = seg.into_parts();
-        let end = at + raw.len();
-        let gap = match gap {
-            Gap::Terminated(le) => GapRepr::Terminated(le),
+        let pos = seg.position();
+        let id = seg.id();
+        let term = self.delimiters.segment;
+        let local = &mut self.edits_mut().local;
+        let start = local.len();
+        local.extend_from_slice(seg.as_bytes());
+        let end = local.len();
+        let gap = match seg.gap() {
+            Gap::Terminated(le) => {
+                local.push(term);
+                local.extend_from_slice(le.as_bytes());
+                GapKind::Terminated(*le)
+            }
             Gap::Verbatim(v) => {
-                raw.extend_from_slice(&v);
-                GapRepr::Verbatim { end: at + raw.len() }
+                local.extend_from_slice(v);
+                GapKind::Verbatim
             }
         };
-        Ok((raw, Entry { start: at, end, gap, id, offset, index }))
+        let entry = Entry {
+            start: u32_of(start)?,
+            end: u32_of(end)?,
+            gap_end: u32_of(local.len())?,
+            index: pos.segment_index,
+            id,
+            gap,
+            local: true,
+        };
+        Ok(entry)
     }
 
     /// Inserts a segment before own segment `i` (`i == len()` appends). A segment written with
@@ -333,16 +475,11 @@ impl Loop {
     /// # Errors
     /// [`SegmentError::NoSuchSegment`] when `i > len()`; translation errors.
     pub fn insert(&mut self, i: usize, seg: OwnedSegment) -> Result<(), SegmentError> {
-        if i > self.entries.len() {
+        if i > self.len() {
             return Err(SegmentError::NoSuchSegment);
         }
-        let at = match self.entries.get(i) {
-            Some(e) => e.start,
-            None => self.bytes.len(),
-        };
-        let (bytes, entry) = self.entry_for(seg, at)?;
-        self.splice(at..at, &bytes, i);
-        self.entries.insert(i, entry);
+        let entry = self.local_entry(seg)?;
+        self.list_mut().insert(i, entry);
         Ok(())
     }
 
@@ -351,33 +488,31 @@ impl Loop {
     /// # Errors
     /// Translation errors.
     pub fn push(&mut self, seg: OwnedSegment) -> Result<(), SegmentError> {
-        self.insert(self.entries.len(), seg)
+        self.insert(self.len(), seg)
     }
 
     /// Removes own segment `i` and returns it.
     pub fn remove(&mut self, i: usize) -> Option<OwnedSegment> {
         let owned = self.owned_segment(i)?;
-        let e = *self.entries.get(i)?;
-        self.entries.remove(i);
-        self.splice(e.start..e.owned_end(), &[], i);
+        self.list_mut().remove(i);
         Some(owned)
     }
 
     /// Replaces own segment `i`, keeping the old gap when the new segment has the default one.
     ///
     /// # Errors
-    /// [`SegmentError::NoSuchSegment`]; translation errors.
+    /// [`SegmentError::NoSuchSegment`]; translation errors (the loop is unchanged then).
     pub fn replace(&mut self, i: usize, seg: OwnedSegment) -> Result<OwnedSegment, SegmentError> {
-        let old_gap = self.gap(i).ok_or(SegmentError::NoSuchSegment)?.to_owned();
-        let seg = if *seg.gap() == Gap::default() { seg.with_gap(old_gap) } else { seg };
-        // Translate first so a failure leaves the loop unchanged.
-        let seg = if seg.delimiters() == self.delimiters {
-            seg
+        let old = self.owned_segment(i).ok_or(SegmentError::NoSuchSegment)?;
+        let seg = if *seg.gap() == Gap::default() {
+            seg.with_gap(old.gap().clone())
         } else {
-            seg.with_delimiters(self.delimiters)?
+            seg
         };
-        let old = self.remove(i).ok_or(SegmentError::NoSuchSegment)?;
-        self.insert(i, seg)?;
+        let entry = self.local_entry(seg)?;
+        if let Some(slot) = self.list_mut().get_mut(i) {
+            *slot = entry;
+        }
         Ok(old)
     }
 
@@ -386,16 +521,12 @@ impl Loop {
     /// # Errors
     /// [`SegmentError::NoSuchSegment`].
     pub fn set_gap(&mut self, i: usize, gap: GapRef<'_>) -> Result<(), SegmentError> {
-        let e = *self.entries.get(i).ok_or(SegmentError::NoSuchSegment)?;
-        let (with, repr): (&[u8], _) = match gap {
-            GapRef::Terminated(le) => (&[], GapRepr::Terminated(le)),
-            GapRef::Verbatim(v) => (v, GapRepr::Verbatim { end: e.end + v.len() }),
-        };
-        let with = with.to_vec();
-        self.splice(e.end..e.owned_end(), &with, i + 1);
-        if let Some(entry) = self.entries.get_mut(i) {
-            entry.gap = repr;
+        let current = self.gap(i).ok_or(SegmentError::NoSuchSegment)?;
+        if current == gap {
+            return Ok(());
         }
+        let seg = self.owned_segment(i).ok_or(SegmentError::NoSuchSegment)?;
+        self.replace(i, seg.with_gap(gap.to_owned()))?;
         Ok(())
     }
 
@@ -406,7 +537,7 @@ impl Loop {
                 return Some(g);
             }
         }
-        self.entries.last().map(|e| self.gap_of(e))
+        self.list().last().map(|e| self.gap_of(e))
     }
 
     /// Sets the gap after the last segment of this tree. Returns false when the tree has no
@@ -417,7 +548,7 @@ impl Loop {
                 return true;
             }
         }
-        match self.entries.len().checked_sub(1) {
+        match self.len().checked_sub(1) {
             Some(i) => self.set_gap(i, gap).is_ok(),
             None => false,
         }
@@ -438,21 +569,37 @@ impl Loop {
     fn translate_in_place(&mut self, to: Delimiters) -> Result<(), SegmentError> {
         if self.delimiters != to {
             let from = self.delimiters;
-            let mut bytes = Vec::with_capacity(self.bytes.len());
-            for e in &mut self.entries {
-                let start = bytes.len();
-                let raw = self.bytes.get(e.start..e.end).unwrap_or(&[]);
-                translate(raw, from, to, e.id.is("ISA"), &mut bytes)?;
-                let end = bytes.len();
-                if let GapRepr::Verbatim { end: gend } = e.gap {
-                    let v = self.bytes.get(e.end..gend).unwrap_or(&[]);
-                    bytes.extend(v.iter().map(|&b| if b == from.segment { to.segment } else { b }));
-                    e.gap = GapRepr::Verbatim { end: bytes.len() };
+            let mut local = Vec::with_capacity(256);
+            let mut entries = Vec::with_capacity(self.len());
+            for e in self.list() {
+                let buf = self.buf(e);
+                let start = local.len();
+                let raw = buf.get(e.start as usize..e.end as usize).unwrap_or(&[]);
+                translate(raw, from, to, e.id.is("ISA"), &mut local)?;
+                let end = local.len();
+                match e.gap {
+                    GapKind::Terminated(le) => {
+                        local.push(to.segment);
+                        local.extend_from_slice(le.as_bytes());
+                    }
+                    GapKind::Verbatim => {
+                        let v = buf.get(e.end as usize..e.gap_end as usize).unwrap_or(&[]);
+                        local.extend(
+                            v.iter()
+                                .map(|&b| if b == from.segment { to.segment } else { b }),
+                        );
+                    }
                 }
-                e.start = start;
-                e.end = end;
+                entries.push(Entry {
+                    start: u32_of(start)?,
+                    end: u32_of(end)?,
+                    gap_end: u32_of(local.len())?,
+                    local: true,
+                    ..*e
+                });
             }
-            self.bytes = bytes;
+            self.edits = Some(Box::new(Edits { local, entries }));
+            self.shared = None;
             self.delimiters = to;
         }
         for c in &mut self.children {
@@ -487,26 +634,48 @@ mod tests {
     }
 
     fn raws(l: &Loop) -> Vec<String> {
-        l.segments().map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned()).collect()
+        l.segments()
+            .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
+            .collect()
     }
 
     #[test]
-    fn edits_keep_ranges() {
+    fn edits() {
         let mut l = Loop::new(LoopId::L2300, None, Delimiters::default());
         l.push(seg("CLM*1*10")).unwrap();
-        l.push(seg("REF*G1*A").with_gap(Gap::Verbatim(b"~\n\n".to_vec()))).unwrap();
+        l.push(seg("REF*G1*A").with_gap(Gap::Verbatim(b"~\n\n".to_vec())))
+            .unwrap();
         l.push(seg("HI*ABK:J10")).unwrap();
         l.insert(1, seg("DTP*472*D8*20240101")).unwrap();
-        assert_eq!(raws(&l), ["CLM*1*10", "DTP*472*D8*20240101", "REF*G1*A", "HI*ABK:J10"]);
+        assert_eq!(
+            raws(&l),
+            ["CLM*1*10", "DTP*472*D8*20240101", "REF*G1*A", "HI*ABK:J10"]
+        );
         assert_eq!(l.gap(2), Some(GapRef::Verbatim(b"~\n\n")));
         l.replace(2, seg("REF*G1*LONGER")).unwrap();
         assert_eq!(l.gap(2), Some(GapRef::Verbatim(b"~\n\n")));
         l.set_gap(2, GapRef::Terminated(LineEnd::Lf)).unwrap();
-        assert_eq!(raws(&l), ["CLM*1*10", "DTP*472*D8*20240101", "REF*G1*LONGER", "HI*ABK:J10"]);
+        assert_eq!(
+            raws(&l),
+            [
+                "CLM*1*10",
+                "DTP*472*D8*20240101",
+                "REF*G1*LONGER",
+                "HI*ABK:J10"
+            ]
+        );
         let removed = l.remove(0).unwrap();
         assert_eq!(removed.as_bytes(), b"CLM*1*10");
-        assert_eq!(raws(&l), ["DTP*472*D8*20240101", "REF*G1*LONGER", "HI*ABK:J10"]);
+        assert_eq!(
+            raws(&l),
+            ["DTP*472*D8*20240101", "REF*G1*LONGER", "HI*ABK:J10"]
+        );
         assert_eq!(l.gap(1), Some(GapRef::Terminated(LineEnd::Lf)));
+        let e = l.raw_entries().nth(1).unwrap();
+        assert_eq!(
+            e.buffer.get(e.start()..e.gap_end()).unwrap(),
+            b"REF*G1*LONGER~\n"
+        );
         assert!(l.insert(9, seg("NTE*ADD*X")).is_err());
     }
 
@@ -514,7 +683,12 @@ mod tests {
     fn translate_loop() {
         let mut l = Loop::new(LoopId::L2400, None, Delimiters::default());
         l.push(seg("SV1*HC:99213*10")).unwrap();
-        let to = Delimiters { element: b'|', component: b'>', repetition: Some(b'^'), segment: b'~' };
+        let to = Delimiters {
+            element: b'|',
+            component: b'>',
+            repetition: Some(b'^'),
+            segment: b'~',
+        };
         l.set_delimiters(to).unwrap();
         assert_eq!(raws(&l), ["SV1|HC>99213|10"]);
         let mut bad = Loop::new(LoopId::L2400, None, Delimiters::default());

@@ -46,7 +46,15 @@
 //! }
 //! # Ok::<(), denali_x12::Error>(())
 //! ```
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 mod json;
 mod kind;

@@ -3,6 +3,7 @@
 use crate::claim::kind::{ClaimKind, LoopId};
 use crate::claim::loops::Loop;
 use crate::claim::owned::{GapRef, OwnedSegment, SegmentError};
+use crate::claim::parse::hl_parents;
 use crate::claim::view::{BillingProvider, Claim, Context, EntityName, Patient, Subscriber};
 use crate::delimiters::Delimiters;
 use crate::segment::Segment;
@@ -38,7 +39,13 @@ impl Claim837Set {
     /// A set from its parts (for example built by hand or by [`Claim837Set::assemble`]).
     pub fn from_parts(kind: Option<ClaimKind>, version: String, root: Loop, trailer: Loop) -> Self {
         let label = ClaimKind::from_version(&version);
-        Claim837Set { kind, label, version, root, trailer }
+        Claim837Set {
+            kind,
+            label,
+            version,
+            root,
+            trailer,
+        }
     }
 
     /// The kind: decided by the service lines (SV1/SV2/SV3) when there are any, else by the
@@ -69,12 +76,18 @@ impl Claim837Set {
 
     /// ST01, the transaction set id (`837`).
     pub fn set_id(&self) -> &str {
-        self.st().and_then(|s| s.element(1)).and_then(|e| e.as_str()).unwrap_or("")
+        self.st()
+            .and_then(|s| s.element(1))
+            .and_then(|e| e.as_str())
+            .unwrap_or("")
     }
 
     /// ST02, the transaction set control number.
     pub fn control_number(&self) -> &str {
-        self.st().and_then(|s| s.element(2)).and_then(|e| e.as_str()).unwrap_or("")
+        self.st()
+            .and_then(|s| s.element(2))
+            .and_then(|e| e.as_str())
+            .unwrap_or("")
     }
 
     /// The BHT segment (beginning of hierarchical transaction).
@@ -116,7 +129,9 @@ impl Claim837Set {
 
     /// Every segment from ST to SE in input order, with its loop and gap.
     pub fn segments(&self) -> impl Iterator<Item = (&Loop, Segment<'_>, GapRef<'_>)> + '_ {
-        self.root.segments_deep().chain(self.trailer.segments_deep())
+        self.root
+            .segments_deep()
+            .chain(self.trailer.segments_deep())
     }
 
     /// 1000A submitter name.
@@ -131,7 +146,11 @@ impl Claim837Set {
 
     /// The HL levels in input order, with their index among the root's children.
     pub fn hl_levels(&self) -> impl Iterator<Item = (usize, &Loop)> + '_ {
-        self.root.children().iter().enumerate().filter(|(_, l)| l.id().is_hl())
+        self.root
+            .children()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.id().is_hl())
     }
 
     /// The HL level that HL02 of the level at `index` names: the nearest earlier level whose
@@ -142,16 +161,23 @@ impl Claim837Set {
 
     /// Billing provider levels (2000A).
     pub fn billing_providers(&self) -> impl Iterator<Item = BillingProvider<'_>> + '_ {
-        self.hl_levels().filter(|(_, l)| l.id() == LoopId::L2000A).map(|(_, l)| BillingProvider::new(l))
+        self.hl_levels()
+            .filter(|(_, l)| l.id() == LoopId::L2000A)
+            .map(|(_, l)| BillingProvider::new(l))
     }
 
     /// Every claim in input order, with its context.
     pub fn claims(&self) -> impl Iterator<Item = Claim<'_>> + '_ {
+        let parents = hl_parents(self.root.children());
         self.hl_levels().flat_map(move |(hi, hl)| {
-            let ctx = self.context(hi);
-            hl.children().iter().enumerate().filter(|(_, c)| c.id() == LoopId::L2300).map(
-                move |(ci, c)| Claim::new(c, self.kind, ctx, Some(ClaimRef { hl: hi, claim: ci })),
-            )
+            let ctx = self.context_with(&parents, hi);
+            hl.children()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.id() == LoopId::L2300)
+                .map(move |(ci, c)| {
+                    Claim::new(c, self.kind, ctx, Some(ClaimRef { hl: hi, claim: ci }))
+                })
         })
     }
 
@@ -165,7 +191,10 @@ impl Claim837Set {
     /// The claim at `r`.
     pub fn claim(&self, r: ClaimRef) -> Option<Claim<'_>> {
         let hl = self.root.children().get(r.hl)?;
-        let c = hl.children().get(r.claim).filter(|c| c.id() == LoopId::L2300)?;
+        let c = hl
+            .children()
+            .get(r.claim)
+            .filter(|c| c.id() == LoopId::L2300)?;
         Some(Claim::new(c, self.kind, self.context(r.hl), Some(r)))
     }
 
@@ -181,12 +210,20 @@ impl Claim837Set {
 
     /// The first claim whose CLM01 (patient control number) equals `pcn`.
     pub fn find_claim(&self, pcn: &str) -> Option<Claim<'_>> {
-        self.claims().find(|c| c.patient_control_number() == Some(pcn))
+        self.claims()
+            .find(|c| c.patient_control_number() == Some(pcn))
     }
 
     pub(crate) fn context(&self, hl_index: usize) -> Context<'_> {
+        self.context_with(&hl_parents(self.root.children()), hl_index)
+    }
+
+    fn context_with(&self, parents: &[Option<usize>], hl_index: usize) -> Context<'_> {
         let kids = self.root.children();
-        let mut ctx = Context { header: Some(&self.root), ..Context::default() };
+        let mut ctx = Context {
+            header: Some(&self.root),
+            ..Context::default()
+        };
         let mut at = Some(hl_index);
         // Walk up at most a few levels; the guard stops cycles in malformed input.
         for _ in 0..8 {
@@ -203,7 +240,7 @@ impl Claim837Set {
                 }
                 _ => {}
             }
-            at = hl_parent(kids, i);
+            at = parents.get(i).copied().flatten();
         }
         ctx
     }
@@ -212,8 +249,20 @@ impl Claim837Set {
     /// receiver), billing provider, subscriber and patient levels (each with its name loops but
     /// without claims or lower levels), and the claim itself.
     pub fn claim_with_context(&self, r: ClaimRef) -> Option<ClaimWithContext> {
-        let claim = self.claim(r)?;
-        let ctx = self.context(r.hl);
+        self.claim_with_context_using(&hl_parents(self.root.children()), r)
+    }
+
+    fn claim_with_context_using(
+        &self,
+        parents: &[Option<usize>],
+        r: ClaimRef,
+    ) -> Option<ClaimWithContext> {
+        let hl = self.root.children().get(r.hl)?;
+        let claim = hl
+            .children()
+            .get(r.claim)
+            .filter(|c| c.id() == LoopId::L2300)?;
+        let ctx = self.context_with(parents, r.hl);
         let level = |l: Option<&Loop>| l.map(level_only);
         let mut header = self.root.without_children();
         for c in self.root.children().iter().filter(|c| !c.id().is_hl()) {
@@ -226,15 +275,18 @@ impl Claim837Set {
             billing_provider: level(ctx.billing),
             subscriber: level(ctx.subscriber),
             patient: level(ctx.patient),
-            claim: claim.as_loop().clone(),
+            claim: claim.clone(),
             trailer: self.trailer.clone(),
         })
     }
 
     /// Every claim as an owned value with its context.
     pub fn claims_with_context(&self) -> Vec<ClaimWithContext> {
+        let parents = hl_parents(self.root.children());
         let refs: Vec<ClaimRef> = self.claims().filter_map(|c| c.location()).collect();
-        refs.into_iter().filter_map(|r| self.claim_with_context(r)).collect()
+        refs.into_iter()
+            .filter_map(|r| self.claim_with_context_using(&parents, r))
+            .collect()
     }
 
     /// Builds a set from claims with their context (from this file or others).
@@ -271,17 +323,24 @@ impl Claim837Set {
         let (mut cur_b, mut cur_s, mut cur_p): (Option<usize>, Option<usize>, Option<usize>) =
             (None, None, None);
         for c in claims {
-            let ClaimWithContext { billing_provider, subscriber, patient, mut claim, .. } = c;
+            let ClaimWithContext {
+                billing_provider,
+                subscriber,
+                patient,
+                mut claim,
+                ..
+            } = c;
             let same = |cur: Option<usize>, new: &Loop, levels: &[Loop]| {
-                cur.and_then(|i| levels.get(i)).is_some_and(|l| same_level(l, new))
+                cur.and_then(|i| levels.get(i))
+                    .is_some_and(|l| same_level(l, new))
             };
             let mut parent_changed = false;
-            if let Some(b) = billing_provider {
-                if !same(cur_b, &b, &levels) {
-                    levels.push(b);
-                    cur_b = Some(levels.len() - 1);
-                    parent_changed = true;
-                }
+            if let Some(b) = billing_provider
+                && !same(cur_b, &b, &levels)
+            {
+                levels.push(b);
+                cur_b = Some(levels.len() - 1);
+                parent_changed = true;
             }
             match subscriber {
                 Some(s) => {
@@ -359,11 +418,14 @@ fn level_only(l: &Loop) -> Loop {
 fn same_level(a: &Loop, b: &Loop) -> bool {
     a.id() == b.id()
         && a.len() == b.len()
-        && a.segments().zip(b.segments()).skip(1).all(|(x, y)| x.as_bytes() == y.as_bytes())
-        && a.children().iter().filter(|c| c.id() != LoopId::L2300).eq(b
-            .children()
+        && a.segments()
+            .zip(b.segments())
+            .skip(1)
+            .all(|(x, y)| x.as_bytes() == y.as_bytes())
+        && a.children()
             .iter()
-            .filter(|c| c.id() != LoopId::L2300))
+            .filter(|c| c.id() != LoopId::L2300)
+            .eq(b.children().iter().filter(|c| c.id() != LoopId::L2300))
 }
 
 /// Numbers HL levels 1, 2, 3… (in order, one level each) and points HL02 at each level's parent:
@@ -474,7 +536,10 @@ impl ClaimWithContext {
             self.patient.as_mut(),
             Some(&mut self.claim),
         ];
-        parts.into_iter().flatten().find_map(|l| l.find_loop_mut(id))
+        parts
+            .into_iter()
+            .flatten()
+            .find_map(|l| l.find_loop_mut(id))
     }
 
     fn parts(&self) -> impl Iterator<Item = &Loop> + '_ {

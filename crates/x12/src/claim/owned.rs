@@ -146,6 +146,9 @@ pub enum SegmentError {
     /// There is no segment at the index given to a [`Loop`](crate::claim::Loop) edit.
     #[error("no segment at that index")]
     NoSuchSegment,
+    /// A loop's buffer would exceed 4 GiB.
+    #[error("the loop is too large")]
+    TooLarge,
     /// The target delimiters have no repetition separator but the segment uses one.
     #[error("element {element:02} uses a repetition separator the target delimiters lack")]
     NoRepetitionSeparator {
@@ -203,7 +206,14 @@ impl OwnedSegment {
         if memchr::memchr(delimiters.segment, &raw).is_some() {
             return Err(SegmentError::ContainsTerminator);
         }
-        Ok(OwnedSegment { id, raw, delimiters, gap: Gap::default(), offset: 0, index: 0 })
+        Ok(OwnedSegment {
+            id,
+            raw,
+            delimiters,
+            gap: Gap::default(),
+            offset: 0,
+            index: 0,
+        })
     }
 
     /// A segment from its id and simple element values (element 1 first), followed by a bare
@@ -218,8 +228,12 @@ impl OwnedSegment {
         delimiters: Delimiters,
     ) -> Result<OwnedSegment, SegmentError> {
         let sid = SegmentId::new(id.as_bytes()).ok_or(SegmentError::InvalidId)?;
-        let used = elements.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
-        let mut raw = Vec::with_capacity(id.len() + elements.iter().map(|e| e.len() + 1).sum::<usize>());
+        let used = elements
+            .iter()
+            .rposition(|e| !e.is_empty())
+            .map_or(0, |i| i + 1);
+        let mut raw =
+            Vec::with_capacity(id.len() + elements.iter().map(|e| e.len() + 1).sum::<usize>());
         raw.extend_from_slice(id.as_bytes());
         for (i, value) in elements.iter().take(used).enumerate() {
             if let Some(which) = value.iter().find_map(|&b| delimiter_name(delimiters, b)) {
@@ -232,7 +246,14 @@ impl OwnedSegment {
             raw.push(delimiters.element);
             raw.extend_from_slice(value);
         }
-        Ok(OwnedSegment { id: sid, raw, delimiters, gap: Gap::default(), offset: 0, index: 0 })
+        Ok(OwnedSegment {
+            id: sid,
+            raw,
+            delimiters,
+            gap: Gap::default(),
+            offset: 0,
+            index: 0,
+        })
     }
 
     /// The segment id.
@@ -302,10 +323,6 @@ impl OwnedSegment {
             offset: self.offset,
             index: self.index,
         })
-    }
-
-    pub(crate) fn into_parts(self) -> (Vec<u8>, Delimiters, Gap, u64, u32, SegmentId) {
-        (self.raw, self.delimiters, self.gap, self.offset, self.index, self.id)
     }
 }
 
@@ -405,10 +422,19 @@ mod tests {
     fn gaps() {
         assert_eq!(Gap::classify(b"~", b'~'), Gap::Terminated(LineEnd::None));
         assert_eq!(Gap::classify(b"~\n", b'~'), Gap::Terminated(LineEnd::Lf));
-        assert_eq!(Gap::classify(b"~\r\n", b'~'), Gap::Terminated(LineEnd::CrLf));
+        assert_eq!(
+            Gap::classify(b"~\r\n", b'~'),
+            Gap::Terminated(LineEnd::CrLf)
+        );
         assert_eq!(Gap::classify(b"\n", b'\n'), Gap::Terminated(LineEnd::None));
-        assert_eq!(Gap::classify(b"\r\n", b'\n'), Gap::Verbatim(b"\r\n".to_vec()));
-        assert_eq!(Gap::classify(b"~\n\n", b'~'), Gap::Verbatim(b"~\n\n".to_vec()));
+        assert_eq!(
+            Gap::classify(b"\r\n", b'\n'),
+            Gap::Verbatim(b"\r\n".to_vec())
+        );
+        assert_eq!(
+            Gap::classify(b"~\n\n", b'~'),
+            Gap::Verbatim(b"~\n\n".to_vec())
+        );
         assert_eq!(Gap::classify(b"", b'~'), Gap::Verbatim(Vec::new()));
     }
 
@@ -420,17 +446,33 @@ mod tests {
         let e = OwnedSegment::from_elements("REF", &[b"F8", b"A~B"], d).unwrap_err();
         assert_eq!(
             e,
-            SegmentError::DelimiterInValue { element: 2, component: 0, delimiter: "segment terminator" }
+            SegmentError::DelimiterInValue {
+                element: 2,
+                component: 0,
+                delimiter: "segment terminator"
+            }
         );
         let clm = OwnedSegment::from_raw(b"CLM*A|B*10***11:B:1".to_vec(), d).unwrap();
-        let to = Delimiters { element: b'|', component: b'>', repetition: Some(b'^'), segment: b'\n' };
+        let to = Delimiters {
+            element: b'|',
+            component: b'>',
+            repetition: Some(b'^'),
+            segment: b'\n',
+        };
         let err = clm.with_delimiters(to).unwrap_err();
         assert_eq!(
             err,
-            SegmentError::DelimiterInValue { element: 1, component: 0, delimiter: "element separator" }
+            SegmentError::DelimiterInValue {
+                element: 1,
+                component: 0,
+                delimiter: "element separator"
+            }
         );
         let sv = OwnedSegment::from_raw(b"SV1*HC:99213:25*10".to_vec(), d).unwrap();
-        assert_eq!(sv.with_delimiters(to).unwrap().as_bytes(), b"SV1|HC>99213>25|10");
+        assert_eq!(
+            sv.with_delimiters(to).unwrap().as_bytes(),
+            b"SV1|HC>99213>25|10"
+        );
         assert!(OwnedSegment::from_raw(b"R~F*1".to_vec(), d).is_err());
         assert!(OwnedSegment::from_raw(b"ref*1".to_vec(), d).is_err());
     }

@@ -14,7 +14,11 @@ use crate::segment::{Element, Segment};
 use crate::value;
 
 fn text(b: &[u8]) -> Option<&str> {
-    if b.is_empty() { None } else { std::str::from_utf8(b).ok() }
+    if b.is_empty() {
+        None
+    } else {
+        std::str::from_utf8(b).ok()
+    }
 }
 
 fn elem_text<'a>(s: &Segment<'a>, n: usize) -> Option<&'a str> {
@@ -87,14 +91,21 @@ impl DatePeriod {
     /// Decodes DTP02 (format qualifier) and DTP03 (value).
     pub fn from_dtp(format: &[u8], v: &[u8]) -> Option<DatePeriod> {
         match format {
-            b"D8" => Some(DatePeriod { start: value::date(v)?, end: None }),
+            b"D8" => Some(DatePeriod {
+                start: value::date(v)?,
+                end: None,
+            }),
             b"RD8" => {
                 let (a, b) = value::date_range(v)?;
-                Some(DatePeriod { start: a, end: Some(b) })
+                Some(DatePeriod {
+                    start: a,
+                    end: Some(b),
+                })
             }
-            b"DT" | b"TM" if v.len() >= 8 => {
-                Some(DatePeriod { start: value::date(v.get(..8)?)?, end: None })
-            }
+            b"DT" | b"TM" if v.len() >= 8 => Some(DatePeriod {
+                start: value::date(v.get(..8)?)?,
+                end: None,
+            }),
             _ => None,
         }
     }
@@ -125,7 +136,12 @@ impl<'a> Procedure<'a> {
             return None;
         }
         let modifiers = (3..=6).filter_map(|i| text(e.component(i))).collect();
-        Some(Procedure { qualifier, code, modifiers, description: text(e.component(7)) })
+        Some(Procedure {
+            qualifier,
+            code,
+            modifiers,
+            description: text(e.component(7)),
+        })
     }
 }
 
@@ -146,7 +162,18 @@ pub struct HealthCareCode<'a> {
 pub fn is_diagnosis_qualifier(q: &[u8]) -> bool {
     matches!(
         q,
-        b"ABK" | b"ABF" | b"ABJ" | b"ABN" | b"APR" | b"ABU" | b"BK" | b"BF" | b"BJ" | b"BN" | b"PR" | b"BU"
+        b"ABK"
+            | b"ABF"
+            | b"ABJ"
+            | b"ABN"
+            | b"APR"
+            | b"ABU"
+            | b"BK"
+            | b"BF"
+            | b"BJ"
+            | b"BN"
+            | b"PR"
+            | b"BU"
     )
 }
 
@@ -169,7 +196,12 @@ pub struct Claim<'a> {
 }
 
 impl<'a> Claim<'a> {
-    pub(crate) fn new(lp: &'a Loop, kind: Option<ClaimKind>, ctx: Context<'a>, at: Option<ClaimRef>) -> Self {
+    pub(crate) fn new(
+        lp: &'a Loop,
+        kind: Option<ClaimKind>,
+        ctx: Context<'a>,
+        at: Option<ClaimRef>,
+    ) -> Self {
         Claim { lp, kind, ctx, at }
     }
 
@@ -221,7 +253,8 @@ impl<'a> Claim<'a> {
 
     /// CLM05-3: claim frequency type code.
     pub fn frequency_code(&self) -> Option<FrequencyCode> {
-        self.clm().and_then(|s| FrequencyCode::from_bytes(component(&s, 5, 3)))
+        self.clm()
+            .and_then(|s| FrequencyCode::from_bytes(component(&s, 5, 3)))
     }
 
     /// CLM05-3 as text, exactly as sent.
@@ -252,7 +285,9 @@ impl<'a> Claim<'a> {
 
     /// The 2300 REF value with this qualifier.
     pub fn reference(&self, qualifier: &str) -> Option<&'a str> {
-        self.references().find(|(q, _)| *q == qualifier).map(|(_, v)| v)
+        self.references()
+            .find(|(q, _)| *q == qualifier)
+            .map(|(_, v)| v)
     }
 
     /// 2300 REF*F8: the payer's claim control number of the claim this one replaces or voids
@@ -307,12 +342,18 @@ impl<'a> Claim<'a> {
     /// 2400 service lines, in order.
     pub fn lines(&self) -> impl Iterator<Item = ServiceLine<'a>> + 'a {
         let kind = self.kind;
-        self.lp.children_with(LoopId::L2400).map(move |l| ServiceLine { lp: l, kind })
+        self.lp
+            .children_with(LoopId::L2400)
+            .map(move |l| ServiceLine { lp: l, kind })
     }
 
     /// 2310x providers and locations.
     pub fn providers(&self) -> impl Iterator<Item = EntityName<'a>> + 'a {
-        self.lp.children().iter().filter(|c| matches!(c.id(), LoopId::L2310(_))).map(EntityName::new)
+        self.lp
+            .children()
+            .iter()
+            .filter(|c| matches!(c.id(), LoopId::L2310(_)))
+            .map(EntityName::new)
     }
 
     /// The 2310x loop with this id (for example `LoopId::L2310(b'B')`).
@@ -392,7 +433,9 @@ impl<'a> ServiceLine<'a> {
 
     /// The kind the service segment implies (else the set's kind).
     pub fn kind(&self) -> Option<ClaimKind> {
-        self.service().and_then(|s| ClaimKind::from_service_segment(s.id().as_bytes())).or(self.kind)
+        self.service()
+            .and_then(|s| ClaimKind::from_service_segment(s.id().as_bytes()))
+            .or(self.kind)
     }
 
     fn sv(&self) -> Option<(ClaimKind, Segment<'a>)> {
@@ -472,13 +515,17 @@ impl<'a> ServiceLine<'a> {
 
     /// Diagnosis code pointers (1-based into the claim's diagnoses): SV107 (837P), SV311 (837D).
     pub fn diagnosis_pointers(&self) -> Vec<u8> {
-        let Some((k, s)) = self.sv() else { return Vec::new() };
+        let Some((k, s)) = self.sv() else {
+            return Vec::new();
+        };
         let n = match k {
             ClaimKind::Professional => 7,
             ClaimKind::Dental => 11,
             ClaimKind::Institutional => return Vec::new(),
         };
-        let Some(e) = s.element(n) else { return Vec::new() };
+        let Some(e) = s.element(n) else {
+            return Vec::new();
+        };
         e.components()
             .filter_map(|c| std::str::from_utf8(c).ok()?.parse::<u8>().ok())
             .collect()
@@ -491,7 +538,9 @@ impl<'a> ServiceLine<'a> {
 
     /// The 2400 REF value with this qualifier.
     pub fn reference(&self, qualifier: &str) -> Option<&'a str> {
-        self.references().find(|(q, _)| *q == qualifier).map(|(_, v)| v)
+        self.references()
+            .find(|(q, _)| *q == qualifier)
+            .map(|(_, v)| v)
     }
 
     /// REF*6R line item control number (returned in the 835 as REF*6R).
@@ -522,7 +571,11 @@ impl<'a> ServiceLine<'a> {
 
     /// 2420x line providers.
     pub fn providers(&self) -> impl Iterator<Item = EntityName<'a>> + 'a {
-        self.lp.children().iter().filter(|c| matches!(c.id(), LoopId::L2420(_))).map(EntityName::new)
+        self.lp
+            .children()
+            .iter()
+            .filter(|c| matches!(c.id(), LoopId::L2420(_)))
+            .map(EntityName::new)
     }
 
     /// 2430 line adjudication loops (SVD, CAS, DTP).
@@ -622,7 +675,9 @@ impl<'a> EntityName<'a> {
 
     /// The REF value with this qualifier.
     pub fn reference(&self, qualifier: &str) -> Option<&'a str> {
-        references(self.lp).find(|(q, _)| *q == qualifier).map(|(_, v)| v)
+        references(self.lp)
+            .find(|(q, _)| *q == qualifier)
+            .map(|(_, v)| v)
     }
 
     /// DMG02 birth date (subscriber and patient names).

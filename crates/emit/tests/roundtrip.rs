@@ -1,0 +1,337 @@
+//! Round trips: `emit(parse(f)) == f` byte for byte for every 837 in the project's fixtures and
+//! in the shared external corpus (read in place, never copied: `DENALI_EXTERNAL_FIXTURES`), and
+//! `fmt` options (delimiters, line breaks, recount) on them.
+
+use std::path::{Path, PathBuf};
+
+use denali_emit::fmt::{FmtOptions, format};
+use denali_emit::{Document, LineEnding, Transaction, WriteOptions, Writer};
+use denali_x12::{Delimiters, DiagnosticCode};
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Whether the file holds at least one 837 set (by reading it, not by its name).
+fn is_837(bytes: &[u8]) -> bool {
+    match Document::parse(bytes) {
+        Ok((doc, _)) => doc
+            .transactions()
+            .any(|t| matches!(t, Transaction::Claim(_))),
+        Err(_) => false,
+    }
+}
+
+fn write_back(bytes: &[u8], opts: WriteOptions) -> Vec<u8> {
+    let (doc, _) = Document::parse(bytes).unwrap();
+    let mut out = Vec::new();
+    let mut w = Writer::new(&mut out, opts).unwrap();
+    doc.write_to(&mut w).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()))
+}
+
+/// Checks one file; returns an error text when it does not round-trip.
+fn check_file(path: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let out = write_back(&bytes, WriteOptions::default());
+    if out != bytes {
+        return Err(format!(
+            "{}: model round trip differs at byte {} ({} vs {} bytes)",
+            path.display(),
+            first_difference(&bytes, &out),
+            bytes.len(),
+            out.len()
+        ));
+    }
+    let mut fmt_out = Vec::new();
+    format(&bytes, &FmtOptions::default(), &mut fmt_out)
+        .map_err(|e| format!("{}: fmt: {e}", path.display()))?;
+    if fmt_out != bytes {
+        return Err(format!(
+            "{}: fmt differs at byte {}",
+            path.display(),
+            first_difference(&bytes, &fmt_out)
+        ));
+    }
+    // Other delimiters and line breaks, then back: same content.
+    let alt = Delimiters {
+        element: b'|',
+        component: b'>',
+        repetition: Some(b'!'),
+        segment: b'\n',
+    };
+    let opts = FmtOptions {
+        delimiters: Some(alt),
+        line_ending: LineEnding::None,
+        ..FmtOptions::default()
+    };
+    let mut a = Vec::new();
+    if format(&bytes, &opts, &mut a).is_ok() {
+        let (d0, _) = Document::parse(&bytes).map_err(|e| e.to_string())?;
+        let (d1, _) = Document::parse(&a).map_err(|e| e.to_string())?;
+        let c0: Vec<_> = d0
+            .claim_sets()
+            .map(|s| serde_json::to_value(s).unwrap())
+            .collect();
+        let c1: Vec<_> = d1
+            .claim_sets()
+            .map(|s| serde_json::to_value(s).unwrap())
+            .collect();
+        if c0 != c1 {
+            return Err(format!(
+                "{}: content changed with other delimiters",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `check_file` on every 837 under `dir`; returns (checked, failures).
+fn check_dir(dir: &Path, skip_invalid: bool) -> (usize, Vec<String>) {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for f in files {
+        if skip_invalid && f.components().any(|c| c.as_os_str() == "invalid") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        if !is_837(&bytes) {
+            continue;
+        }
+        checked += 1;
+        if let Err(e) = check_file(&f) {
+            failures.push(e);
+        }
+    }
+    (checked, failures)
+}
+
+#[test]
+fn own_test_data_round_trips() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let (n, failures) = check_dir(&dir, false);
+    assert!(n >= 1, "no test data found in {}", dir.display());
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn project_fixtures_round_trip() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("837"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    if dirs.is_empty() {
+        eprintln!(
+            "skipped: no fixtures/837* directories in {}",
+            root.display()
+        );
+        return;
+    }
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for d in &dirs {
+        let (n, f) = check_dir(d, true);
+        total += n;
+        failures.extend(f);
+    }
+    eprintln!(
+        "project fixtures: {} of {total} 837 files round-trip byte for byte",
+        total - failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn external_corpus_round_trips() {
+    let Some(dir) = std::env::var_os("DENALI_EXTERNAL_FIXTURES") else {
+        eprintln!(
+            "skipped: DENALI_EXTERNAL_FIXTURES is not set (point it at shared/fixtures/external)"
+        );
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    assert!(
+        dir.is_dir(),
+        "DENALI_EXTERNAL_FIXTURES={} is not a directory",
+        dir.display()
+    );
+    let (n, failures) = check_dir(&dir, true);
+    eprintln!(
+        "external corpus: {} of {n} well-formed 837 files round-trip byte for byte",
+        n - failures.len()
+    );
+    assert!(
+        n >= 50,
+        "expected the external corpus to hold at least 50 837 files, found {n}"
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    // The deliberately broken ones must not panic and, where they can be read at all, must
+    // round-trip too (the model keeps what it does not understand).
+    let mut files = Vec::new();
+    files_under(&dir.join("imsweb__x12-parser/invalid"), &mut files);
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        if Document::parse(&bytes).is_ok() {
+            assert_eq!(
+                write_back(&bytes, WriteOptions::default()),
+                bytes,
+                "{}",
+                f.display()
+            );
+        }
+    }
+}
+
+const BASIC: &str = include_str!("data/837p-basic.x12");
+
+#[test]
+fn recount_fixes_counts_and_is_a_no_op_on_correct_files() {
+    let bytes = BASIC.as_bytes();
+    let opts = FmtOptions {
+        recount: true,
+        ..FmtOptions::default()
+    };
+    let mut out = Vec::new();
+    let report = format(bytes, &opts, &mut out).unwrap();
+    assert_eq!(out, bytes, "recount changed a correct file");
+    assert_eq!(report.stats.transactions, 1);
+    // Break SE01, GE01, IEA01 and the HL numbering; recount repairs them.
+    let broken = BASIC
+        .replace("SE*49*0001", "SE*12*0001")
+        .replace("GE*1*101", "GE*7*101")
+        .replace("IEA*1*000000101", "IEA*3*000000101")
+        .replace("HL*3*1*22*1", "HL*30*1*22*1")
+        .replace("HL*4*3*23*0", "HL*40*30*23*0");
+    let (_, diags) = Document::parse(broken.as_bytes()).unwrap();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == DiagnosticCode::SegmentCountMismatch)
+    );
+    let mut fixed = Vec::new();
+    format(broken.as_bytes(), &opts, &mut fixed).unwrap();
+    assert_eq!(String::from_utf8(fixed).unwrap(), BASIC);
+}
+
+#[test]
+fn recount_adds_missing_trailers() {
+    let cut = BASIC.split("SE*49").next().unwrap();
+    let opts = FmtOptions {
+        recount: true,
+        ..FmtOptions::default()
+    };
+    let mut out = Vec::new();
+    let report = format(cut.as_bytes(), &opts, &mut out).unwrap();
+    assert_eq!(report.stats.trailers_added, 3);
+    assert_eq!(String::from_utf8(out).unwrap(), BASIC);
+}
+
+#[test]
+fn delimiters_and_newlines_change_and_come_back() {
+    let bytes = BASIC.as_bytes();
+    let alt = Delimiters {
+        element: b'|',
+        component: b'>',
+        repetition: Some(b'!'),
+        segment: b'~',
+    };
+    let opts = FmtOptions {
+        delimiters: Some(alt),
+        line_ending: LineEnding::CrLf,
+        ..FmtOptions::default()
+    };
+    let mut a = Vec::new();
+    format(bytes, &opts, &mut a).unwrap();
+    let text = String::from_utf8(a.clone()).unwrap();
+    assert!(text.starts_with("ISA|00|          |00|"));
+    assert!(text.contains("|!|00501|000000101|0|T|>~\r\nGS|HC|"));
+    assert!(text.contains("SV1|HC>99213>25|100.00|UN|1|||1>2~\r\n"));
+    let back = FmtOptions {
+        delimiters: Some(Delimiters::default()),
+        line_ending: LineEnding::Lf,
+        ..FmtOptions::default()
+    };
+    let mut b = Vec::new();
+    format(&a, &back, &mut b).unwrap();
+    assert_eq!(b, bytes);
+}
+
+#[test]
+fn a_value_holding_a_new_delimiter_is_refused_by_name() {
+    let bytes = BASIC.replace("NM1*82*1*DOCTOR*DANA", "NM1*82*1*DOCTOR|X*DANA");
+    let alt = Delimiters {
+        element: b'|',
+        component: b'>',
+        repetition: Some(b'!'),
+        segment: b'~',
+    };
+    let opts = FmtOptions {
+        delimiters: Some(alt),
+        ..FmtOptions::default()
+    };
+    let err = format(bytes.as_bytes(), &opts, &mut Vec::new()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("element separator"), "{msg}");
+    assert!(msg.contains("element NM103"), "{msg}");
+    assert!(msg.contains("loop 2310B"), "{msg}");
+    assert!(!msg.contains("DOCTOR"), "the message leaks a value: {msg}");
+}
+
+#[test]
+fn irregular_layouts_round_trip() {
+    let cases: Vec<String> = vec![
+        format!("\u{feff}{BASIC}"),
+        BASIC.replace('\n', "\r\n"),
+        BASIC.replace('\n', ""),
+        BASIC.replacen("~\n", "~\n\n  ", 7),
+        BASIC.trim_end().trim_end_matches('~').to_string(),
+        format!("{BASIC}\n\n"),
+        format!("junk before\n{BASIC}"),
+        BASIC.replace("~\n", "\n"),
+        BASIC.replace("~\n", "\r\n"),
+        BASIC.replace("~\nLX*2~", "~\nXX\u{1}*bad~\nLX*2~"),
+        BASIC.split("GS*").next().unwrap().to_string() + &BASIC[BASIC.find("ST*").unwrap()..],
+        BASIC[BASIC.find("ST*").unwrap()..BASIC.find("GE*").unwrap()].to_string(),
+        format!("{BASIC}{BASIC}"),
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        let Ok((doc, _)) = Document::parse(c.as_bytes()) else {
+            panic!("case {i} unreadable")
+        };
+        assert!(doc.claim_sets().count() >= 1, "case {i}");
+        let out = write_back(c.as_bytes(), WriteOptions::default());
+        assert_eq!(String::from_utf8_lossy(&out), c.as_str(), "case {i}");
+    }
+}
