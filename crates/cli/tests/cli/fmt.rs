@@ -1,0 +1,82 @@
+//! `denali fmt`: byte-for-byte by default, new delimiters on request, `--recount` repairs.
+
+use crate::util::{denali, root, run};
+
+fn fmt_bytes(args: &[&str]) -> (i32, Vec<u8>) {
+    let out = denali(args).output().expect("run denali fmt");
+    (out.status.code().unwrap_or(-1), out.stdout)
+}
+
+#[test]
+fn every_well_formed_fixture_comes_back_byte_for_byte() {
+    let mut n = 0;
+    for dir in [
+        "fixtures/835",
+        "fixtures/837p",
+        "fixtures/837i",
+        "fixtures/837d",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            let rel = path
+                .strip_prefix(root())
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned();
+            let original = std::fs::read(&path).expect("read");
+            let (code, out) = fmt_bytes(&["fmt", &rel]);
+            assert!(code == 0 || code == 1, "{rel}: exit {code}");
+            assert!(out == original, "{rel}: fmt changed the bytes");
+            n += 1;
+        }
+    }
+    assert!(n >= 35, "only {n} fixtures");
+}
+
+#[test]
+fn recount_repairs_wrong_envelope_counts() {
+    let (code, fixed) = fmt_bytes(&["fmt", "--recount", "fixtures/835/wrong_all.835"]);
+    assert_eq!(code, 0);
+    let tmp = std::env::temp_dir().join(format!("denali-fmt-{}.835", std::process::id()));
+    std::fs::write(&tmp, &fixed).expect("write");
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        tmp.to_str().expect("utf-8 path"),
+    ]);
+    let _ = std::fs::remove_file(&tmp);
+    let d = &out.json_lines()[0];
+    assert_eq!(d["warnings"], 0, "{}", out.stdout);
+    assert_eq!(d["claims"], 3);
+}
+
+#[test]
+fn new_delimiters_and_newlines_keep_the_content() {
+    let (code, out) = fmt_bytes(&[
+        "fmt",
+        "--delimiters",
+        "|^{!",
+        "--newline",
+        "fixtures/837p/basic.837",
+    ]);
+    assert_eq!(code, 0);
+    let text = String::from_utf8(out).expect("ascii");
+    assert!(text.starts_with("ISA|00|"));
+    assert!(text.contains("\nCLM|PCN2001|"));
+    let before = run(&["parse", "fixtures/837p/basic.837"]).json_lines();
+    let tmp = std::env::temp_dir().join(format!("denali-fmt-{}.837", std::process::id()));
+    std::fs::write(&tmp, &text).expect("write");
+    let after = run(&["parse", tmp.to_str().expect("utf-8 path")]).json_lines();
+    let _ = std::fs::remove_file(&tmp);
+    assert_eq!(
+        before[0]["interchanges"][0]["groups"],
+        after[0]["interchanges"][0]["groups"]
+    );
+}
+
+#[test]
+fn bad_delimiters_are_a_usage_error() {
+    let (code, _) = fmt_bytes(&["fmt", "--delimiters", "**~~", "fixtures/837p/basic.837"]);
+    assert_eq!(code, 2);
+}
