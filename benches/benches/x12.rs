@@ -2,6 +2,9 @@
 //!
 //! `cargo bench -p denali-benches --bench x12`. Input size: `DENALI_BENCH_MB` (default 32).
 
+// criterion_group! generates undocumented items.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

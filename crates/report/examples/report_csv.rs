@@ -5,7 +5,10 @@ use std::io::Write;
 use denali_report::{Input, ReportOptions, render, run};
 
 fn main() {
-    let inputs: Vec<Input> = std::env::args().skip(1).map(|p| Input::Path(p.into())).collect();
+    let inputs: Vec<Input> = std::env::args()
+        .skip(1)
+        .map(|p| Input::Path(p.into()))
+        .collect();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
     let opts = ReportOptions {
         parse: Default::default(),
@@ -17,5 +20,9 @@ fn main() {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = render::csv(&mut out, &report);
     let _ = out.flush();
-    eprintln!("{} rows, {} claims", report.rows.len(), report.summary.claims_accounted);
+    eprintln!(
+        "{} rows, {} claims",
+        report.rows.len(),
+        report.summary.claims_accounted
+    );
 }

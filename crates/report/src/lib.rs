@@ -13,5 +13,5 @@ mod pipeline;
 pub mod render;
 mod row;
 
-pub use pipeline::{Input, Report, ReportOptions, expand, run};
+pub use pipeline::{Input, Report, ReportOptions, expand, run, stream};
 pub use row::{COLUMNS, CategoryTotal, FileError, Row, Summary};

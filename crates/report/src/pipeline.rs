@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use denali_rules::{Context, Level, Outcome};
@@ -76,14 +76,21 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileError>) {
     let entries = match std::fs::read_dir(p) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(FileError { file: p.display().to_string(), message: e.to_string() });
+            errors.push(FileError {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            });
             return;
         }
     };
     let mut children: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
         .collect();
     children.sort();
     for c in children {
@@ -91,10 +98,9 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<FileError>) {
     }
 }
 
-/// What one input gave.
+/// What one input gave (its rows go to a callback as they are made).
 #[derive(Default)]
 struct FileResult {
-    rows: Vec<Entry>,
     transactions: u64,
     other_transactions: u64,
     claims_in: u64,
@@ -123,26 +129,335 @@ struct Pending {
 /// (payer, CARC, RARCs, procedure): what "the same denial again" means.
 type RecurrenceKey = (String, String, String, String);
 
-/// Runs the pipeline over the inputs, files in parallel. `progress` is called once per input
-/// as it finishes (from any thread).
+/// Runs the pipeline over the inputs, files in parallel, and keeps every row in memory (for
+/// renderers that sort or aggregate). `progress` is called once per input as it finishes (from
+/// any thread). For very large batches use [`stream`], whose memory does not grow with the input.
 pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + Sync)) -> Report {
-    let results: Vec<(String, FileResult)> = inputs
+    let results: Vec<(String, FileResult, Vec<Entry>)> = inputs
         .into_par_iter()
         .map(|input| {
             let name = input.name();
-            let r = process(input, &name, opts);
+            let mut entries = Vec::new();
+            let r = process(input, &name, opts, &mut |e| entries.push(e));
             progress(&name);
-            (name, r)
+            (name, r, entries)
         })
         .collect();
-    assemble(results, opts)
+    let mut recurrence = Recurrence::default();
+    for (_, _, entries) in &results {
+        for e in entries {
+            recurrence.add(e);
+        }
+    }
+    let mut report = Report::default();
+    let mut totals = Totals::default();
+    for (name, r, entries) in results {
+        add_file(&mut report.summary, name, r);
+        for e in entries {
+            report.rows.push(totals.finish(e, &recurrence, opts));
+        }
+    }
+    totals.into_summary(&mut report.summary);
+    report
 }
 
-fn process(input: Input, name: &str, opts: &ReportOptions) -> FileResult {
+/// Runs the pipeline and hands each row to `sink` in input order (files in the order given,
+/// claims in file order) without keeping them: memory follows the largest transaction set, not
+/// the batch.
+///
+/// Priorities count recurrence across the whole batch, so inputs are read twice: once to count
+/// (payer, CARC, RARCs, procedure) patterns, once to make rows. Standard input is first copied to
+/// a temporary file for that. With several files and threads, each file's rows are spilled to
+/// a temporary file and replayed in order. Returns the summary; stops at the first error the
+/// sink returns.
+pub fn stream(
+    inputs: Vec<Input>,
+    opts: &ReportOptions,
+    sink: &mut dyn FnMut(&Row) -> io::Result<()>,
+    progress: &(dyn Fn(&str) + Sync),
+) -> io::Result<Summary> {
+    let mut spooled = Vec::new();
+    let mut sources = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match input {
+            Input::Path(p) => sources.push(Source {
+                name: p.display().to_string(),
+                path: p,
+            }),
+            Input::Reader(name, mut r) => {
+                let mut tmp = tempfile::NamedTempFile::new()?;
+                io::copy(&mut r, tmp.as_file_mut())?;
+                sources.push(Source {
+                    name,
+                    path: tmp.path().to_path_buf(),
+                });
+                spooled.push(tmp);
+            }
+        }
+    }
+    // Pass 1: recurrence.
+    let recurrence = sources
+        .par_iter()
+        .map(|s| {
+            let mut rec = Recurrence::default();
+            process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
+                rec.add(&e)
+            });
+            rec
+        })
+        .reduce(Recurrence::default, Recurrence::merge);
+    // Pass 2: rows.
+    let mut summary = Summary::default();
+    let mut totals = Totals::default();
+    if sources.len() == 1 || rayon::current_num_threads() == 1 {
+        for s in &sources {
+            let mut failed = None;
+            let r = process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
+                if failed.is_none() {
+                    let row = totals.finish(e, &recurrence, opts);
+                    failed = sink(&row).err();
+                }
+            });
+            progress(&s.name);
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            add_file(&mut summary, s.name.clone(), r);
+        }
+    } else {
+        let spills: Vec<io::Result<(FileResult, Spill)>> = sources
+            .par_iter()
+            .map(|s| {
+                let mut spill = Spill::new()?;
+                let mut failed = None;
+                let r = process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
+                    if failed.is_none() {
+                        failed = spill.push(&e).err();
+                    }
+                });
+                progress(&s.name);
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok((r, spill)),
+                }
+            })
+            .collect();
+        for (s, spilled) in sources.iter().zip(spills) {
+            let (r, spill) = spilled?;
+            for e in spill.replay()? {
+                let row = totals.finish(e?, &recurrence, opts);
+                sink(&row)?;
+            }
+            add_file(&mut summary, s.name.clone(), r);
+        }
+    }
+    totals.into_summary(&mut summary);
+    drop(spooled);
+    Ok(summary)
+}
+
+/// A re-readable input of [`stream`].
+struct Source {
+    name: String,
+    path: PathBuf,
+}
+
+/// Recurrence counts of (payer, CARC, RARCs, procedure) over the denial rows of a batch.
+#[derive(Default)]
+struct Recurrence(HashMap<RecurrenceKey, u32>);
+
+impl Recurrence {
+    fn add(&mut self, e: &Entry) {
+        if let Entry::Denial(p) = e {
+            *self.0.entry(p.key.clone()).or_default() += 1;
+        }
+    }
+
+    fn merge(mut self, other: Recurrence) -> Recurrence {
+        for (k, v) in other.0 {
+            *self.0.entry(k).or_default() += v;
+        }
+        self
+    }
+
+    fn count(&self, key: &RecurrenceKey) -> u32 {
+        self.0.get(key).copied().unwrap_or(1)
+    }
+}
+
+/// Denied dollars and categories, summed as rows are finished.
+#[derive(Default)]
+struct Totals {
+    denied_amount: Decimal,
+    by_category: std::collections::BTreeMap<String, crate::row::CategoryTotal>,
+}
+
+impl Totals {
+    /// Turns an entry into its final row: priorities with the batch's recurrence.
+    fn finish(&mut self, e: Entry, recurrence: &Recurrence, opts: &ReportOptions) -> Row {
+        let p = match e {
+            Entry::Claim(row) => return row,
+            Entry::Denial(p) => p,
+        };
+        let n = recurrence.count(&p.key);
+        let prio = denali_rules::with_recurrence(&p.base, n, &p.key.0, &opts.context);
+        let mut row = p.row;
+        row.priority = prio.score.to_string();
+        row.priority_reasons = prio.reasons.join("; ");
+        self.denied_amount += p.amount;
+        let cat = if p.category.is_empty() {
+            "uncategorized".to_string()
+        } else {
+            p.category
+        };
+        let t = self.by_category.entry(cat).or_default();
+        t.count += 1;
+        t.amount += p.amount;
+        row
+    }
+
+    fn into_summary(self, s: &mut Summary) {
+        s.denied_amount += self.denied_amount;
+        for (k, v) in self.by_category {
+            let t = s.by_category.entry(k).or_default();
+            t.count += v.count;
+            t.amount += v.amount;
+        }
+    }
+}
+
+/// One file's entries, spilled to a temporary file as JSON lines until replayed.
+struct Spill {
+    file: io::BufWriter<File>,
+}
+
+impl Spill {
+    fn new() -> io::Result<Spill> {
+        Ok(Spill {
+            file: io::BufWriter::new(tempfile::tempfile()?),
+        })
+    }
+
+    fn push(&mut self, e: &Entry) -> io::Result<()> {
+        let stored = match e {
+            Entry::Claim(row) => Stored {
+                row,
+                key: None,
+                base: None,
+                amount: None,
+                category: "",
+            },
+            Entry::Denial(p) => Stored {
+                row: &p.row,
+                key: Some(&p.key),
+                base: Some(StoredPriority {
+                    score: p.base.score,
+                    reasons: &p.base.reasons,
+                    recurrence: p.base.recurrence,
+                    pattern: &p.base.pattern,
+                }),
+                amount: Some(p.amount),
+                category: &p.category,
+            },
+        };
+        serde_json::to_writer(&mut self.file, &stored).map_err(io::Error::other)?;
+        self.file.write_all(b"\n")
+    }
+
+    fn replay(self) -> io::Result<impl Iterator<Item = io::Result<Entry>>> {
+        let mut f = self.file.into_inner().map_err(|e| e.into_error())?;
+        f.seek(io::SeekFrom::Start(0))?;
+        Ok(io::BufReader::new(f).lines().map(|line| {
+            let line = line?;
+            let s: Owned = serde_json::from_str(&line).map_err(io::Error::other)?;
+            Ok(match (s.key, s.base, s.amount) {
+                (Some(key), Some(b), Some(amount)) => Entry::Denial(Pending {
+                    row: s.row,
+                    key,
+                    base: denali_rules::Priority {
+                        score: b.score,
+                        reasons: b.reasons,
+                        recurrence: b.recurrence,
+                        pattern: b.pattern,
+                    },
+                    amount,
+                    category: s.category,
+                }),
+                _ => Entry::Claim(s.row),
+            })
+        }))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Stored<'a> {
+    row: &'a Row,
+    key: Option<&'a RecurrenceKey>,
+    base: Option<StoredPriority<'a>>,
+    amount: Option<Decimal>,
+    category: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct StoredPriority<'a> {
+    score: u32,
+    reasons: &'a [String],
+    recurrence: u32,
+    pattern: &'a str,
+}
+
+#[derive(serde::Deserialize)]
+struct Owned {
+    row: Row,
+    key: Option<RecurrenceKey>,
+    base: Option<OwnedPriority>,
+    amount: Option<Decimal>,
+    category: String,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnedPriority {
+    score: u32,
+    reasons: Vec<String>,
+    recurrence: u32,
+    pattern: String,
+}
+
+fn add_file(s: &mut Summary, name: String, r: FileResult) {
+    s.files += 1;
+    s.transactions += r.transactions;
+    s.other_transactions += r.other_transactions;
+    s.claims_in += r.claims_in;
+    s.claims_accounted += r.claims_accounted;
+    s.denied_claims += r.denied_claims;
+    s.balancing_diagnostics += r.balancing;
+    for (k, v) in r.by_outcome {
+        *s.by_outcome.entry(k.to_string()).or_default() += v;
+    }
+    if let Some(message) = r.error {
+        s.files_failed += 1;
+        s.errors.push(FileError {
+            file: name,
+            message,
+        });
+    }
+}
+
+fn process(
+    input: Input,
+    name: &str,
+    opts: &ReportOptions,
+    emit: &mut dyn FnMut(Entry),
+) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
             Ok(f) => Box::new(f),
-            Err(e) => return FileResult { error: Some(format!("cannot open: {e}")), ..FileResult::default() },
+            Err(e) => {
+                return FileResult {
+                    error: Some(format!("cannot open: {e}")),
+                    ..FileResult::default()
+                };
+            }
         },
         Input::Reader(_, r) => r,
     };
@@ -172,7 +487,7 @@ fn process(input: Input, name: &str, opts: &ReportOptions) -> FileResult {
                 if opts.redact {
                     rem.redact();
                 }
-                add_rows(&mut out, name, &rem, opts);
+                add_rows(&mut out, name, &rem, opts, emit);
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -218,18 +533,26 @@ fn claim_row(file: &str, rem: &Remittance, c: &ClaimPayment, outcome: Outcome) -
     }
 }
 
-fn add_rows(out: &mut FileResult, file: &str, rem: &Remittance, opts: &ReportOptions) {
+fn add_rows(
+    out: &mut FileResult,
+    file: &str,
+    rem: &Remittance,
+    opts: &ReportOptions,
+    emit: &mut dyn FnMut(Entry),
+) {
     let ctx = &opts.context;
     let assessment = denali_rules::assess(rem, ctx);
     let payer = opt(rem.payer_id());
     for ca in &assessment.claims {
         out.claims_accounted += 1;
         *out.by_outcome.entry(outcome_name(ca.outcome)).or_default() += 1;
-        let Some(claim) = rem.claims.get(ca.claim_index) else { continue };
+        let Some(claim) = rem.claims.get(ca.claim_index) else {
+            continue;
+        };
         if !ca.denials.is_empty() {
             out.denied_claims += 1;
         } else if opts.all_claims {
-            out.rows.push(Entry::Claim(claim_row(file, rem, claim, ca.outcome)));
+            emit(Entry::Claim(claim_row(file, rem, claim, ca.outcome)));
             continue;
         }
         for d in &ca.denials {
@@ -251,15 +574,33 @@ fn add_rows(out: &mut FileResult, file: &str, rem: &Remittance, opts: &ReportOpt
             row.rarcs = d.rarcs.join(";");
             row.amount = d.amount.to_string();
             let e = &d.explanation;
-            let category = e.category.map(|c| c.as_str().to_string()).unwrap_or_default();
+            let category = e
+                .category
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default();
             row.category = category.clone();
             row.class = e.class.to_string();
             row.route = d.corrections.route.to_string();
             row.correction = d.corrections.summary.clone();
-            row.deadline = d.deadline.as_ref().map(|dl| dl.date.to_string()).unwrap_or_default();
+            row.deadline = d
+                .deadline
+                .as_ref()
+                .map(|dl| dl.date.to_string())
+                .unwrap_or_default();
             let base = denali_rules::prioritize(d, 1, ctx);
-            let key = (payer.clone(), d.carc.clone(), row.rarcs.clone(), row.procedure.clone());
-            out.rows.push(Entry::Denial(Pending { row, key, base, amount: d.amount, category }));
+            let key = (
+                payer.clone(),
+                d.carc.clone(),
+                row.rarcs.clone(),
+                row.procedure.clone(),
+            );
+            emit(Entry::Denial(Pending {
+                row,
+                key,
+                base,
+                amount: d.amount,
+                category,
+            }));
         }
     }
 }
@@ -272,54 +613,4 @@ fn outcome_name(o: Outcome) -> &'static str {
         Outcome::Reversed => "reversed",
         Outcome::Pending => "pending",
     }
-}
-
-fn assemble(results: Vec<(String, FileResult)>, opts: &ReportOptions) -> Report {
-    let mut recurrence: HashMap<RecurrenceKey, u32> = HashMap::new();
-    for (_, r) in &results {
-        for e in &r.rows {
-            if let Entry::Denial(p) = e {
-                *recurrence.entry(p.key.clone()).or_default() += 1;
-            }
-        }
-    }
-    let mut report = Report::default();
-    let s = &mut report.summary;
-    for (name, r) in results {
-        s.files += 1;
-        s.transactions += r.transactions;
-        s.other_transactions += r.other_transactions;
-        s.claims_in += r.claims_in;
-        s.claims_accounted += r.claims_accounted;
-        s.denied_claims += r.denied_claims;
-        s.balancing_diagnostics += r.balancing;
-        for (k, v) in r.by_outcome {
-            *s.by_outcome.entry(k.to_string()).or_default() += v;
-        }
-        if let Some(message) = r.error {
-            s.files_failed += 1;
-            s.errors.push(FileError { file: name, message });
-        }
-        for e in r.rows {
-            let p = match e {
-                Entry::Claim(row) => {
-                    report.rows.push(row);
-                    continue;
-                }
-                Entry::Denial(p) => p,
-            };
-            let n = recurrence.get(&p.key).copied().unwrap_or(1);
-            let prio = denali_rules::with_recurrence(&p.base, n, &p.key.0, &opts.context);
-            let mut row = p.row;
-            row.priority = prio.score.to_string();
-            row.priority_reasons = prio.reasons.join("; ");
-            s.denied_amount += p.amount;
-            let cat = if p.category.is_empty() { "uncategorized".to_string() } else { p.category };
-            let t = s.by_category.entry(cat).or_default();
-            t.count += 1;
-            t.amount += p.amount;
-            report.rows.push(row);
-        }
-    }
-    report
 }

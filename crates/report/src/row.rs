@@ -38,7 +38,7 @@ pub const COLUMNS: [&str; 25] = [
 ///
 /// Text columns are empty strings when there is nothing to say, so every format has the same
 /// columns; `rarcs`, `modifiers` and `priority_reasons` join their values with `;`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Row {
     /// The input the claim came from.
     pub file: String,

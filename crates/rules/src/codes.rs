@@ -338,11 +338,38 @@ pub(crate) fn code_key(code: &str) -> Option<(&str, u32)> {
 /// published. Other text is returned trimmed and upper-cased, so it still shows up as an
 /// unknown code.
 pub fn normalize_code(s: &str) -> String {
+    // Fast path: codes as real files send them (`16`, `N290`, `MA130`) are already normal, and
+    // this runs for every remark of every claim.
+    if is_normal(s) {
+        return s.to_string();
+    }
     let upper = s.trim().to_ascii_uppercase();
     match code_key(&upper) {
         Some(("MA", n)) => format!("MA{n:02}"),
         Some((prefix, n)) => format!("{prefix}{n}"),
         None => upper,
+    }
+}
+
+/// Whether `s` is already what [`normalize_code`] would return: upper-case letters then digits
+/// without a leading zero (`MA` codes: at least two digits).
+fn is_normal(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let digits = b.get(letters..).unwrap_or(&[]);
+    if letters > 2
+        || digits.is_empty()
+        || digits.len() > 6
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let prefix = b.get(..letters).unwrap_or(&[]);
+    match (prefix, digits) {
+        (b"MA", [_]) => false,
+        (b"MA", [b'0', _]) => digits.len() == 2,
+        (_, [b'0', ..]) => false,
+        _ => true,
     }
 }
 
@@ -463,5 +490,32 @@ mod tests {
         assert!(is_rarc_shape("M51"));
         assert!(!is_rarc_shape("B7"));
         assert!(!is_rarc_shape("16"));
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// The fast path must agree with the slow one on every shape.
+    #[test]
+    fn fast_path_agrees_with_normalisation() {
+        for s in [
+            "16", "016", "0", "N290", "N0290", "MA130", "MA01", "MA1", "MA001", "M15", "A1", "B7",
+            "co", "ZZ9", "ABC1", "1A", " 16", "n290", "", "1234567", "P12", "MA10",
+        ] {
+            let fast = is_normal(s);
+            if fast {
+                let upper = s.trim().to_ascii_uppercase();
+                let slow = match code_key(&upper) {
+                    Some(("MA", n)) => format!("MA{n:02}"),
+                    Some((prefix, n)) => format!("{prefix}{n}"),
+                    None => upper,
+                };
+                assert_eq!(slow, s, "{s:?} is not normal");
+            }
+        }
+        assert!(is_normal("N290") && is_normal("MA130") && is_normal("16") && is_normal("MA01"));
+        assert!(!is_normal("016") && !is_normal("MA1") && !is_normal("n290"));
     }
 }

@@ -353,7 +353,10 @@ struct ExplainCache<'a> {
 
 impl<'a> ExplainCache<'a> {
     fn new(rules: &'a RuleSet) -> Self {
-        ExplainCache { rules, seen: Default::default() }
+        ExplainCache {
+            rules,
+            seen: Default::default(),
+        }
     }
 
     fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Explanation {

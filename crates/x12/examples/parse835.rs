@@ -3,7 +3,9 @@ use denali_x12::{Event, ParseOptions, Reader, remit};
 
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
-    let Ok(f) = std::fs::File::open(&path) else { return };
+    let Ok(f) = std::fs::File::open(&path) else {
+        return;
+    };
     let opts = ParseOptions::default();
     let mut r = Reader::from_reader(f);
     let mut claims = 0usize;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use denali_report::render::RowWriter;
 use denali_report::{FileError, Input, Report, ReportOptions, render};
 use denali_rules::{Context, PayerRules};
 use denali_x12::ParseOptions;
@@ -29,10 +30,13 @@ pub fn run(args: &ReportArgs) -> io::Result<ExitCode> {
         Some(n) => n,
         None => 0, // rayon: one per core
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(p) => p,
-        Err(e) => return usage(&format!("cannot start worker threads: {e}")),
-    };
+    // The global pool: the row sink below runs on this thread and need not be Send.
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+    {
+        return usage(&format!("cannot start worker threads: {e}"));
+    }
     let stdout_tty = args.output.is_none() && io::stdout().is_terminal();
     let format = args
         .format
@@ -50,12 +54,6 @@ pub fn run(args: &ReportArgs) -> io::Result<ExitCode> {
             p.inc(1);
         }
     };
-    let mut report = pool.install(|| denali_report::run(inputs, &opts, &tick));
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
-    add_errors(&mut report, expand_errors);
-
     let out: Box<dyn Write> = match &args.output {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(BufWriter::with_capacity(64 << 10, f)),
@@ -63,13 +61,41 @@ pub fn run(args: &ReportArgs) -> io::Result<ExitCode> {
         },
         None => Box::new(crate::out::stdout()),
     };
-    write(out, format, &report, args, stdout_tty, &opts)?;
-    if matches!(
-        format,
-        ReportFormat::Csv | ReportFormat::Json | ReportFormat::Ndjson
-    ) {
-        render::summary_text(io::stderr().lock(), &report.summary)?;
-    }
+    let (streamed, out) = match format {
+        ReportFormat::Csv => (Some(RowWriter::csv(out)?), None),
+        ReportFormat::Json => (Some(RowWriter::json(out)?), None),
+        ReportFormat::Ndjson => (Some(RowWriter::ndjson(out)), None),
+        _ => (None, Some(out)),
+    };
+    let report = match streamed {
+        // Machine formats stream: rows are written as they are made, memory stays flat.
+        Some(mut writer) => {
+            let summary = denali_report::stream(inputs, &opts, &mut |row| writer.row(row), &tick);
+            if let Some(p) = &progress {
+                p.finish_and_clear();
+            }
+            let mut report = Report {
+                rows: Vec::new(),
+                summary: summary?,
+            };
+            add_errors(&mut report, expand_errors);
+            writer.finish(&report.summary)?;
+            render::summary_text(io::stderr().lock(), &report.summary)?;
+            report
+        }
+        // People's formats sort and aggregate, so they hold the rows.
+        None => {
+            let mut report = denali_report::run(inputs, &opts, &tick);
+            if let Some(p) = &progress {
+                p.finish_and_clear();
+            }
+            add_errors(&mut report, expand_errors);
+            if let Some(out) = out {
+                write(out, format, &report, args, stdout_tty, &opts)?;
+            }
+            report
+        }
+    };
 
     let s = &report.summary;
     let failed =

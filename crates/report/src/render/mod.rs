@@ -24,17 +24,104 @@ pub use table::table;
 
 use crate::{COLUMNS, Report, Summary};
 
-/// CSV: a header row with [`COLUMNS`], then one record per row in input order.
-pub fn csv<W: Write>(w: W, report: &Report) -> io::Result<()> {
-    let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(COLUMNS).map_err(csv_io)?;
-    for row in &report.rows {
-        out.write_record(row.values()).map_err(csv_io)?;
-    }
-    out.flush()
+/// The machine formats, one row at a time: what [`csv`], [`json`] and [`ndjson`] write, for
+/// callers that stream rows (see [`crate::stream`]) instead of holding a [`Report`].
+pub enum RowWriter<W: Write> {
+    /// A header row with [`COLUMNS`], then one record per row.
+    Csv(Box<::csv::Writer<W>>),
+    /// `{"rows":[...],"summary":{...}}`.
+    Json {
+        /// Where it goes.
+        w: W,
+        /// Rows written so far.
+        rows: u64,
+    },
+    /// One `{"type":"row", ...}` line per row, then `{"type":"summary", ...}`.
+    Ndjson(W),
 }
 
-/// Keeps the I/O error's kind (a broken pipe stays a broken pipe).
+impl<W: Write> RowWriter<W> {
+    /// CSV; writes the header row.
+    pub fn csv(w: W) -> io::Result<Self> {
+        let mut out = ::csv::Writer::from_writer(w);
+        out.write_record(COLUMNS).map_err(csv_io)?;
+        Ok(RowWriter::Csv(Box::new(out)))
+    }
+
+    /// JSON; writes the opening of the document.
+    pub fn json(mut w: W) -> io::Result<Self> {
+        w.write_all(b"{\"rows\":[")?;
+        Ok(RowWriter::Json { w, rows: 0 })
+    }
+
+    /// NDJSON.
+    pub fn ndjson(w: W) -> Self {
+        RowWriter::Ndjson(w)
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, row: &crate::Row) -> io::Result<()> {
+        match self {
+            RowWriter::Csv(out) => out.write_record(row.values()).map_err(csv_io),
+            RowWriter::Json { w, rows } => {
+                if *rows > 0 {
+                    w.write_all(b",")?;
+                }
+                *rows += 1;
+                serde_json::to_writer(&mut *w, row).map_err(json_io)
+            }
+            RowWriter::Ndjson(w) => {
+                serde_json::to_writer(
+                    &mut *w,
+                    &Tagged {
+                        kind: "row",
+                        inner: row,
+                    },
+                )
+                .map_err(json_io)?;
+                w.write_all(b"\n")
+            }
+        }
+    }
+
+    /// Writes what follows the rows (the summary, for the JSON formats) and flushes.
+    pub fn finish(self, summary: &Summary) -> io::Result<()> {
+        match self {
+            RowWriter::Csv(mut out) => out.flush(),
+            RowWriter::Json { mut w, .. } => {
+                w.write_all(b"],\"summary\":")?;
+                serde_json::to_writer(&mut w, summary).map_err(json_io)?;
+                w.write_all(b"}\n")?;
+                w.flush()
+            }
+            RowWriter::Ndjson(mut w) => {
+                serde_json::to_writer(
+                    &mut w,
+                    &Tagged {
+                        kind: "summary",
+                        inner: summary,
+                    },
+                )
+                .map_err(json_io)?;
+                w.write_all(b"\n")?;
+                w.flush()
+            }
+        }
+    }
+}
+
+fn write_all<W: Write>(mut out: RowWriter<W>, report: &Report) -> io::Result<()> {
+    for row in &report.rows {
+        out.row(row)?;
+    }
+    out.finish(&report.summary)
+}
+
+/// CSV: a header row with [`COLUMNS`], then one record per row in input order.
+pub fn csv<W: Write>(w: W, report: &Report) -> io::Result<()> {
+    write_all(RowWriter::csv(w)?, report)
+}
+
 fn csv_io(e: ::csv::Error) -> io::Error {
     match e.into_kind() {
         ::csv::ErrorKind::Io(e) => e,
@@ -50,20 +137,9 @@ fn json_io(e: serde_json::Error) -> io::Error {
     }
 }
 
-/// JSON: `{"rows":[{column: value, ...}, ...],"summary":{...}}` on one line, rows in input
-/// order. Every row value is a string (empty when absent); see [`Summary`] for its keys.
-pub fn json<W: Write>(mut w: W, report: &Report) -> io::Result<()> {
-    w.write_all(b"{\"rows\":[")?;
-    for (i, row) in report.rows.iter().enumerate() {
-        if i > 0 {
-            w.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut w, row).map_err(json_io)?;
-    }
-    w.write_all(b"],\"summary\":")?;
-    serde_json::to_writer(&mut w, &report.summary).map_err(json_io)?;
-    w.write_all(b"}\n")?;
-    w.flush()
+/// JSON: `{"rows":[...],"summary":{...}}`, rows in input order.
+pub fn json<W: Write>(w: W, report: &Report) -> io::Result<()> {
+    write_all(RowWriter::json(w)?, report)
 }
 
 /// A row or the summary with a `"type"` key first.
@@ -77,28 +153,8 @@ struct Tagged<'a, T: Serialize> {
 
 /// NDJSON: one line per row, `{"type":"row", column: value, ...}`, in input order, then one
 /// line `{"type":"summary", ...}` with the [`Summary`] keys.
-pub fn ndjson<W: Write>(mut w: W, report: &Report) -> io::Result<()> {
-    for row in &report.rows {
-        serde_json::to_writer(
-            &mut w,
-            &Tagged {
-                kind: "row",
-                inner: row,
-            },
-        )
-        .map_err(json_io)?;
-        w.write_all(b"\n")?;
-    }
-    serde_json::to_writer(
-        &mut w,
-        &Tagged {
-            kind: "summary",
-            inner: &report.summary,
-        },
-    )
-    .map_err(json_io)?;
-    w.write_all(b"\n")?;
-    w.flush()
+pub fn ndjson<W: Write>(w: W, report: &Report) -> io::Result<()> {
+    write_all(RowWriter::ndjson(w), report)
 }
 
 /// The summary as plain text, for standard error after CSV, JSON or NDJSON (the table format
