@@ -112,10 +112,12 @@ pub struct CorrectArgs {
     /// The original 837 claim files.
     #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
     pub claims: Vec<PathBuf>,
-    /// TOML edits for values only a person knows (claim key, field, value).
+    /// TOML edits for values only a person knows: `[[edit]]` tables with `claim` (CLM01),
+    /// `field` (`2300 REF*G1`, `2010BA NM109`, `2400[2] SV101-3`…) and `value`.
     #[arg(long, value_name = "FILE")]
     pub edits: Option<PathBuf>,
-    /// Directory for the corrected 837 files and the worklist.
+    /// Directory for the corrected 837 files (`corrected-837P-0001.x12`…) and the worklist
+    /// (`worklist.csv` or `worklist.json`); existing files of the same name are replaced.
     #[arg(long, value_name = "DIR", default_value = "corrected")]
     pub out: PathBuf,
     /// Worklist format for claims that still need a person.

@@ -55,6 +55,7 @@
     )
 )]
 
+pub mod correct;
 pub mod document;
 pub mod edit;
 pub mod envelope;

@@ -1,12 +1,182 @@
-//! `denali correct` (being written).
+//! `denali correct`: reads the files, calls [`denali_emit::correct::correct`], writes the
+//! corrected 837s and the worklist into `--out`, and prints a summary to standard error.
+//!
+//! Exit codes: 0 done; 1 an input could not be read or parsed, an edit does not parse, or a
+//! file could not be written (everything else is still processed); 2 usage (bad arguments,
+//! rules, payer rules or edits file).
 
-use std::io;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::args::CorrectArgs;
+use chrono::{NaiveDate, NaiveDateTime};
+use denali_emit::SequentialControlNumbers;
+use denali_emit::correct::{CorrectOptions, CorrectOutcome, Disposition, Edits, correct};
+use denali_rules::{Context, PayerRules};
+
+use crate::args::{CorrectArgs, WorklistFormat};
 
 /// Runs `denali correct`.
-pub fn run(_args: &CorrectArgs) -> io::Result<ExitCode> {
-    eprintln!("denali correct: not available yet");
-    Ok(ExitCode::from(2))
+pub fn run(args: &CorrectArgs) -> io::Result<ExitCode> {
+    let (ctx, edits) = match setup(args) {
+        Ok(x) => x,
+        Err(msg) => {
+            eprintln!("denali: {msg}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut failed = false;
+    let remits = read_all(&args.remit, &mut failed);
+    let claims = read_all(&args.claims, &mut failed);
+    let remit_refs: Vec<(&str, &[u8])> = remits
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let claim_refs: Vec<(&str, &[u8])> = claims
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let mut numbers = SequentialControlNumbers::starting_at(args.control_number);
+    let out = correct(
+        &remit_refs,
+        &claim_refs,
+        &edits,
+        &ctx,
+        &CorrectOptions::new(now()),
+        &mut numbers,
+    );
+
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        eprintln!("denali: cannot create {}: {e}", args.out.display());
+        return Ok(ExitCode::from(1));
+    }
+    for f in &out.files {
+        failed |= !write_file(&args.out.join(&f.name), &f.bytes);
+    }
+    let (worklist_name, text) = match args.worklist_format {
+        WorklistFormat::Csv => ("worklist.csv", out.worklist_csv()),
+        WorklistFormat::Json => ("worklist.json", out.worklist_json() + "\n"),
+    };
+    let worklist = args.out.join(worklist_name);
+    failed |= !write_file(&worklist, text.as_bytes());
+    failed |= !write_file(&args.out.join("claims.csv"), out.claims_csv().as_bytes());
+
+    summary(&mut io::stderr().lock(), &out, &args.out, &worklist)?;
+    failed |= out.failed() || edits.invalid().next().is_some();
+    Ok(super::exit(failed))
+}
+
+/// Rules, payer rules, the deadline date and the edits.
+fn setup(args: &CorrectArgs) -> Result<(Context, Edits), String> {
+    let rules = super::load_rules(&args.rules)?;
+    let payers = match &args.payers.payer_rules {
+        None => PayerRules::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            PayerRules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+    };
+    let as_of = match &args.payers.as_of {
+        None => now().date(),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("--as-of {s:?}: expected a date as YYYY-MM-DD"))?,
+    };
+    let edits = match &args.edits {
+        None => Edits::new(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Edits::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+    };
+    Ok((
+        Context {
+            rules,
+            payers,
+            as_of,
+        },
+        edits,
+    ))
+}
+
+/// The local time now, or `SOURCE_DATE_EPOCH` (UTC) when set, for reproducible output.
+fn now() -> NaiveDateTime {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(|| chrono::Local::now().naive_local())
+}
+
+fn read_all(paths: &[PathBuf], failed: &mut bool) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for p in paths {
+        match std::fs::read(p) {
+            Ok(b) => out.push((p.display().to_string(), b)),
+            Err(e) => {
+                eprintln!("denali: {}: {e}", p.display());
+                *failed = true;
+            }
+        }
+    }
+    out
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::write(path, bytes) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("denali: cannot write {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+/// Claims listed one per line on standard error (all of them are in `claims.csv`).
+const SHOWN: usize = 50;
+
+fn summary(w: &mut dyn Write, out: &CorrectOutcome, dir: &Path, worklist: &Path) -> io::Result<()> {
+    for e in &out.input_errors {
+        writeln!(w, "denali: {}: {}", e.file, e.message)?;
+    }
+    for m in &out.warnings {
+        writeln!(w, "denali: warning: {m}")?;
+    }
+    let c = out.counts();
+    writeln!(
+        w,
+        "{} remittance(s), {} claim(s), {} denied: {} written, {} worklisted, {} skipped",
+        c.remittances, c.remit_claims, c.denied_claims, c.written, c.worklisted, c.skipped
+    )?;
+    for o in out.claims.iter().take(SHOWN) {
+        let what = match (o.disposition, o.needed.first()) {
+            (Disposition::Written, _) | (_, None) => o.reason.clone(),
+            (_, Some(first)) if o.needed.len() > 1 => {
+                format!("{first} (+{} more)", o.needed.len() - 1)
+            }
+            (_, Some(first)) => first.clone(),
+        };
+        let (claim, disposition, route) = (&o.claim, o.disposition.as_str(), o.route.as_str());
+        writeln!(w, "  {claim:<20} {disposition:<10} {route:<16} {what}")?;
+    }
+    if out.claims.len() > SHOWN {
+        writeln!(w, "  … {} more", out.claims.len() - SHOWN)?;
+    }
+    let routes: Vec<String> = c.by_route.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    writeln!(w, "by route: {}", routes.join(", "))?;
+    for f in &out.files {
+        writeln!(
+            w,
+            "wrote {} ({} claim(s))",
+            dir.join(&f.name).display(),
+            f.claims.len()
+        )?;
+    }
+    writeln!(
+        w,
+        "worklist: {} ({} claim(s))",
+        worklist.display(),
+        c.worklisted
+    )?;
+    Ok(())
 }

@@ -1,0 +1,160 @@
+//! `denali correct` on `fixtures/correct/`: files in `--out`, the worklist, the summary on
+//! standard error and the exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("denali-cli-correct-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// `denali correct` on the fixtures with `extra` arguments, 2025-03-20 09:30 UTC as "now".
+fn run(out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_denali"))
+        .current_dir(root())
+        .args([
+            "correct",
+            "--remit",
+            "fixtures/correct/summit.835",
+            "fixtures/correct/northern.835",
+        ])
+        .args([
+            "--claims",
+            "fixtures/correct/clinic-837p.837",
+            "fixtures/correct/hospital-837i.837",
+        ])
+        .args([
+            "--payer-rules",
+            "fixtures/correct/payer-rules.toml",
+            "--as-of",
+            "2025-03-20",
+        ])
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1742463000")
+        .output()
+        .expect("run denali")
+}
+
+#[test]
+fn writes_files_worklist_and_summary() {
+    let dir = out_dir("ok");
+    let o = run(
+        &dir,
+        &[
+            "--edits",
+            "fixtures/correct/edits.toml",
+            "--control-number",
+            "900",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(o.stdout.is_empty());
+    assert!(
+        err.contains(
+            "2 remittance(s), 16 claim(s), 14 denied: 10 written, 4 worklisted, 0 skipped"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("  PCN7011              worklisted corrected_claim  original 837 not found"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "by route: corrected_claim 8, void_and_new 1, new_claim 2, appeal 2, bill_other_payer 1"
+        ),
+        "{err}"
+    );
+    let p = std::fs::read_to_string(dir.join("corrected-837P-0001.x12")).unwrap();
+    assert!(p.starts_with("ISA*00*          *00*          *ZZ*DENALICLINIC   *ZZ*ALPINECH       *250320*0930*^*00501*000000900*0*T*:~\n"));
+    assert!(
+        p.contains(
+            "\nCLM*PCN7001*1430***11:B:7*Y*A*Y*Y~\nREF*G1*AUTH552201~\nREF*F8*2508000007001~\n"
+        ),
+        "{p}"
+    );
+    let i = std::fs::read_to_string(dir.join("corrected-837I-0002.x12")).unwrap();
+    assert!(
+        i.contains("*000000901*"),
+        "the second file takes the next number"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("claims.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        15
+    );
+    let wl = std::fs::read_to_string(dir.join("worklist.csv")).unwrap();
+    let claims: Vec<&str> = wl
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(claims, ["PCN7008", "PCN7010", "PCN7011", "PCN7014"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_worklist_and_exit_codes() {
+    let dir = out_dir("json");
+    let o = run(&dir, &["--worklist-format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let wl: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("worklist.json")).unwrap()).unwrap();
+    // Without the edits file, six more claims wait for a person.
+    assert_eq!(wl.as_array().unwrap().len(), 10);
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[edit]]\nclaim = \"PCN7001\"\n").unwrap();
+    let o = run(&dir, &["--edits", bad.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an edits file that does not parse is a usage error"
+    );
+
+    std::fs::write(
+        &bad,
+        "[[edit]]\nclaim = \"PCN7001\"\nfield = \"2300 REF02\"\nvalue = \"X\"\n",
+    )
+    .unwrap();
+    let o = run(&dir, &["--edits", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("REF needs its qualifier"), "{err}");
+
+    let o = Command::new(env!("CARGO_BIN_EXE_denali"))
+        .current_dir(root())
+        .args([
+            "correct",
+            "--remit",
+            "fixtures/correct/missing.835",
+            "fixtures/correct/summit.835",
+        ])
+        .args(["--claims", "fixtures/correct/clinic-837p.837", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a missing input fails the run but not the others"
+    );
+    assert!(dir.join("corrected-837P-0001.x12").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}

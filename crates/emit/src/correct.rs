@@ -1,0 +1,1594 @@
+//! Corrected 837 claims for the denials of 835 remittances: [`correct`].
+//!
+//! A clearinghouse or billing system calls [`correct`] with the 835s, the original 837s, the
+//! user's [`Edits`] and the rules [`Context`]; it gets back the corrected 837 files (bytes), what
+//! became of every denied claim, and a worklist of the claims a person must still handle. The
+//! `denali correct` command only reads files and writes these out.
+//!
+//! # What happens to a denied claim
+//!
+//! Every claim of the 835s with at least one denial ([`denali_rules::assess`]) is accounted for
+//! exactly once ([`Disposition`]):
+//!
+//! 1. **Match.** CLP01 = CLM01 among the 837 claims (voids, frequency 8, are never originals;
+//!    with several candidates the one whose CLM02 equals CLP03, then the last in input order).
+//!    Lines: REF\*6R = REF\*6R, else billed code (SVC06 when the payer recoded, else SVC01;
+//!    `NU` codes are revenue codes) + service date + charge. No original → worklist ("original
+//!    837 not found"). The denials are assessed again with the original's kind (837P/I/D) when
+//!    the 835 alone suggested another.
+//! 2. **Route.** Denials that send a claim (`corrected_claim`, `new_claim`, `void_and_new`,
+//!    `bill_other_payer`) decide the claim's route, the strongest winning (void and new > bill
+//!    other payer > new claim > replacement). A denial that needs a person (`appeal`, `review`,
+//!    `reopening`) sends the whole claim to the worklist, and so does a claim with only
+//!    `write_off`, `wait`, `bill_patient` or `no_action` denials: nothing to send. Pending claims
+//!    (not final at the payer) and claims a later remittance denies again are skipped, with the
+//!    reason.
+//! 3. **Values.** Each proposal of the rules with a value is applied (NM1\*74 member ID and name
+//!    → 2010BA NM109/NM103/NM104, NM1\*PR → 2010BB, the payer's REF\*G1, the adjudicated code and
+//!    modifiers when SVC06 shows a recode…). A proposal that needs a value a person knows must be
+//!    answered by an edit at the same place (a claim-level 2300 REF or 2310x provider answers a
+//!    line-level 2400 REF or 2420x need when the line has none of its own); otherwise the claim
+//!    goes to the worklist with what is needed. For `bill_other_payer`, the COB loops
+//!    2320/2330x/2430 belong to the later claim to this payer as secondary and are not asked for.
+//!    The user's edits are applied after the proposals (they win). An edit that does not parse
+//!    or cannot be applied keeps its claim off the files.
+//! 4. **Frequency.** Replacement: CLM05-3 = 7 and 2300 REF\*F8 = CLP07 (or the edit of
+//!    `2300 REF*F8`, which wins over CLP07). New claim and bill other payer: 1, no REF\*F8. Void
+//!    and new: the original unchanged with 8 + REF\*F8, then the corrected claim with 1. The
+//!    rules already turn a replacement into a new claim for a payer whose rules say
+//!    `accepts_frequency_7_for_denied = false` when nothing was paid.
+//! 5. **Files.** Written claims are grouped by submitter and receiver (ISA05-08, ISA15, GS02/03,
+//!    version, 1000A/1000B ids) in first-seen order, one interchange and one transaction set per
+//!    group, HL levels renumbered, BHT03/04/05 and ISA09/10, GS04/05 from
+//!    [`CorrectOptions::now`], and fresh ISA13/GS06/ST02 from the caller's [`ControlNumbers`].
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use denali_emit::SequentialControlNumbers;
+//! use denali_emit::correct::{CorrectOptions, Disposition, Edits, correct};
+//! use denali_rules::Context;
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/correct/");
+//! let remit = std::fs::read(format!("{dir}summit.835"))?;
+//! let original = std::fs::read(format!("{dir}clinic-837p.837"))?;
+//! let edits = Edits::from_toml(&std::fs::read_to_string(format!("{dir}edits.toml"))?)?;
+//! let now = NaiveDate::from_ymd_opt(2025, 3, 20).unwrap().and_hms_opt(9, 30, 0).unwrap();
+//! let ctx = Context::new(now.date());
+//! let mut numbers = SequentialControlNumbers::starting_at(5001);
+//! let out = correct(&[("summit.835", &remit)], &[("clinic-837p.837", &original)], &edits, &ctx,
+//!                   &CorrectOptions::new(now), &mut numbers);
+//! let c = out.claims.iter().find(|c| c.claim == "PCN7002").unwrap();
+//! assert_eq!(c.disposition, Disposition::Written);
+//! assert_eq!(c.written[0].frequency, '7');
+//! assert_eq!(out.files.len(), 1);
+//! assert!(String::from_utf8_lossy(&out.files[0].bytes).contains("NM1*IL*1*ROEBUCK*RICHARD****MI*W700000092~"));
+//! assert_eq!(out.counts().denied_claims, out.counts().written + out.counts().worklisted + out.counts().skipped);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod apply;
+mod edits;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use denali_rules::{
+    Action, Assessment, ClaimAssessment, Context, Deadline, Denial, Outcome, Proposal, Route,
+    assess, assess_with_kind,
+};
+use denali_x12::claim::{ClaimKind, ClaimWithContext, FrequencyCode, Loop, LoopId, OwnedSegment};
+use denali_x12::remit::{ClaimPayment, Remittance, ServicePayment};
+use denali_x12::{Event, ParseOptions, Reader, Severity};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::document::{Document, Transaction};
+use crate::envelope::{Envelope, write_claims};
+use crate::writer::{ControlNumbers, WriteOptions};
+
+use apply::{Loc, apply, incomplete_name, line_end, line_has};
+pub use edits::{Edit, Edits, EditsError, Field, parse_loop};
+
+/// How [`correct`] writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorrectOptions {
+    /// The date and time written into ISA09/10, GS04/05 and BHT04/05.
+    pub now: NaiveDateTime,
+    /// Delimiters and line breaks of the files written (default: as in the originals).
+    pub write: WriteOptions,
+    /// How the inputs are read.
+    pub parse: ParseOptions,
+    /// BHT03 of each file is this prefix followed by the file's sequence number (4 digits).
+    pub batch_prefix: String,
+}
+
+impl CorrectOptions {
+    /// Default options with this date and time: original delimiters, BHT03 `DENALI0001`…
+    pub fn new(now: NaiveDateTime) -> CorrectOptions {
+        CorrectOptions {
+            now,
+            write: WriteOptions::default(),
+            parse: ParseOptions::default(),
+            batch_prefix: "DENALI".to_string(),
+        }
+    }
+}
+
+/// What became of a denied claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Corrected claim(s) written to a file.
+    Written,
+    /// Listed in the worklist: a person must act or supply a value.
+    Worklisted,
+    /// Not handled, with the reason (pending at the payer, superseded by a later remittance).
+    Skipped,
+}
+
+impl Disposition {
+    /// The snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Written => "written",
+            Disposition::Worklisted => "worklisted",
+            Disposition::Skipped => "skipped",
+        }
+    }
+}
+
+/// Where a change's value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The 835 (NM1\*74, NM1\*PR, REF\*G1, SVC01…) through the rules' proposals.
+    Remittance,
+    /// The user's edits file.
+    Edit,
+    /// The route: frequency code and REF\*F8.
+    Route,
+}
+
+/// One element changed on a written claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Where: `2010BA NM1 09`, `2400[2] SV1 01-4`, `2300 REF*G1 02`.
+    pub field: String,
+    /// The value before (`None`: absent).
+    pub old: Option<String>,
+    /// The value after (`None`: removed).
+    pub new: Option<String>,
+    /// Where the value came from.
+    pub source: Source,
+}
+
+/// One claim written to a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WrittenClaim {
+    /// CLM05-3: `7` replacement, `8` void, `1` new original.
+    pub frequency: char,
+    /// 2300 REF\*F8, for 7 and 8.
+    pub original_reference: Option<String>,
+    /// The name of the file it is in ([`CorrectedFile::name`]).
+    pub file: String,
+}
+
+/// What became of one denied claim of the 835s.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClaimOutcome {
+    /// CLP01 = CLM01.
+    pub claim: String,
+    /// The 835 file it was denied in.
+    pub remit: String,
+    /// The payer's id in the 835.
+    pub payer_id: Option<String>,
+    /// The payer's name in the 835.
+    pub payer_name: Option<String>,
+    /// CLP07, the payer's claim control number.
+    pub payer_claim_number: Option<String>,
+    /// The 837 file the original claim was found in.
+    pub claims_file: Option<String>,
+    /// The claim's outcome at the payer (denied, partially denied…).
+    pub outcome: Outcome,
+    /// The denied amount.
+    pub denied_amount: Decimal,
+    /// Group-CARC and RARCs of the denials: `CO-197 M62; CO-50 N115`.
+    pub codes: String,
+    /// The claim's route.
+    pub route: Route,
+    /// Written, worklisted or skipped.
+    pub disposition: Disposition,
+    /// Why it was worklisted or skipped; for a written claim, what was done.
+    pub reason: String,
+    /// What a person must supply or do (worklisted claims).
+    pub needed: Vec<String>,
+    /// The claims written (two for void and new).
+    pub written: Vec<WrittenClaim>,
+    /// The elements changed on the written claim.
+    pub changes: Vec<Change>,
+    /// The nearest deadline among the claim's denials.
+    pub deadline: Option<Deadline>,
+    /// Other remarks (which original was chosen, deferred COB values…).
+    pub notes: Vec<String>,
+}
+
+/// A corrected 837 file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorrectedFile {
+    /// A file name: `corrected-837P-0001.x12`.
+    pub name: String,
+    /// The kind of the claims in it.
+    pub kind: Option<ClaimKind>,
+    /// ISA06 (trimmed).
+    pub sender: String,
+    /// ISA08 (trimmed).
+    pub receiver: String,
+    /// The claims in it, in order: CLM01 and frequency (`PCN7009/8`).
+    pub claims: Vec<String>,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One line of the worklist: a claim a person must handle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorklistEntry {
+    /// CLP01.
+    pub claim: String,
+    /// The payer's id in the 835.
+    pub payer_id: Option<String>,
+    /// The payer's name.
+    pub payer_name: Option<String>,
+    /// CLP07.
+    pub payer_claim_number: Option<String>,
+    /// The 835 file.
+    pub remit: String,
+    /// Group-CARC and RARCs.
+    pub codes: String,
+    /// The denied amount.
+    pub denied_amount: Decimal,
+    /// The claim's route.
+    pub route: Route,
+    /// The nearest deadline.
+    pub deadline: Option<NaiveDate>,
+    /// What the deadline is for (`timely_filing`, `appeal`…).
+    pub deadline_kind: Option<String>,
+    /// What is needed, `; `-separated.
+    pub needed: String,
+}
+
+/// A file that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// The file's name as given.
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// 835 transaction sets read.
+    pub remittances: usize,
+    /// Claims in the 835s.
+    pub remit_claims: usize,
+    /// Claims with at least one denial.
+    pub denied_claims: usize,
+    /// Denied claims written.
+    pub written: usize,
+    /// Denied claims in the worklist.
+    pub worklisted: usize,
+    /// Denied claims skipped.
+    pub skipped: usize,
+    /// Files written.
+    pub files: usize,
+    /// Claims in the files (a void and its new claim count two).
+    pub claims_in_files: usize,
+    /// Denied claims by route.
+    pub by_route: BTreeMap<Route, usize>,
+}
+
+/// Everything [`correct`] produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CorrectOutcome {
+    /// One per denied claim, in 835 order.
+    pub claims: Vec<ClaimOutcome>,
+    /// The corrected 837 files.
+    pub files: Vec<CorrectedFile>,
+    /// Inputs that could not be read (the others were still processed).
+    pub input_errors: Vec<InputError>,
+    /// Edits that do not parse or name a claim that is not denied, and inputs read with errors.
+    pub warnings: Vec<String>,
+    /// 835 transaction sets and claims read.
+    remittances: usize,
+    remit_claims: usize,
+}
+
+impl CorrectOutcome {
+    /// Totals.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts {
+            remittances: self.remittances,
+            remit_claims: self.remit_claims,
+            denied_claims: self.claims.len(),
+            files: self.files.len(),
+            claims_in_files: self.files.iter().map(|f| f.claims.len()).sum(),
+            ..Counts::default()
+        };
+        for o in &self.claims {
+            match o.disposition {
+                Disposition::Written => c.written += 1,
+                Disposition::Worklisted => c.worklisted += 1,
+                Disposition::Skipped => c.skipped += 1,
+            }
+            *c.by_route.entry(o.route).or_insert(0) += 1;
+        }
+        c
+    }
+
+    /// The worklist: every worklisted claim, in 835 order.
+    pub fn worklist(&self) -> Vec<WorklistEntry> {
+        self.claims
+            .iter()
+            .filter(|c| c.disposition == Disposition::Worklisted)
+            .map(|c| WorklistEntry {
+                claim: c.claim.clone(),
+                payer_id: c.payer_id.clone(),
+                payer_name: c.payer_name.clone(),
+                payer_claim_number: c.payer_claim_number.clone(),
+                remit: c.remit.clone(),
+                codes: c.codes.clone(),
+                denied_amount: c.denied_amount,
+                route: c.route,
+                deadline: c.deadline.map(|d| d.date),
+                deadline_kind: c.deadline.map(|d| d.kind.as_str().to_string()),
+                needed: c.needed.join("; "),
+            })
+            .collect()
+    }
+
+    /// The worklist as CSV with a header row (`claim,payer_id,payer_name,payer_claim_number,
+    /// remit,codes,denied_amount,route,deadline,deadline_kind,needed`).
+    pub fn worklist_csv(&self) -> String {
+        let mut out = String::from(
+            "claim,payer_id,payer_name,payer_claim_number,remit,codes,denied_amount,route,deadline,deadline_kind,needed\n",
+        );
+        for w in self.worklist() {
+            let fields = [
+                w.claim,
+                w.payer_id.unwrap_or_default(),
+                w.payer_name.unwrap_or_default(),
+                w.payer_claim_number.unwrap_or_default(),
+                w.remit,
+                w.codes,
+                w.denied_amount.to_string(),
+                w.route.as_str().to_string(),
+                w.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                w.deadline_kind.unwrap_or_default(),
+                w.needed,
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Every denied claim and what became of it, as CSV with a header row (`claim,remit,
+    /// payer_id,codes,denied_amount,route,disposition,frequencies,original_reference,file,
+    /// changes,reason`): `frequencies` is `7`, `8+1`…, `changes` lists `field=value` pairs.
+    pub fn claims_csv(&self) -> String {
+        let mut out = String::from(
+            "claim,remit,payer_id,codes,denied_amount,route,disposition,frequencies,original_reference,file,changes,reason\n",
+        );
+        for c in &self.claims {
+            let freqs: Vec<String> = c.written.iter().map(|w| w.frequency.to_string()).collect();
+            let refs: Vec<&str> = c
+                .written
+                .iter()
+                .filter_map(|w| w.original_reference.as_deref())
+                .collect();
+            let mut files: Vec<&str> = c.written.iter().map(|w| w.file.as_str()).collect();
+            files.dedup();
+            let changes: Vec<String> = c
+                .changes
+                .iter()
+                .map(|ch| format!("{}={}", ch.field, ch.new.as_deref().unwrap_or("")))
+                .collect();
+            let reason = match c.needed.first() {
+                None => c.reason.clone(),
+                Some(first) if first.starts_with(&c.reason) => c.needed.join("; "),
+                Some(_) => format!("{}: {}", c.reason, c.needed.join("; ")),
+            };
+            let fields = [
+                c.claim.clone(),
+                c.remit.clone(),
+                c.payer_id.clone().unwrap_or_default(),
+                c.codes.clone(),
+                c.denied_amount.to_string(),
+                c.route.as_str().to_string(),
+                c.disposition.as_str().to_string(),
+                freqs.join("+"),
+                refs.join("+"),
+                files.join("+"),
+                changes.join("; "),
+                reason,
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The worklist as a JSON array of [`WorklistEntry`] objects.
+    pub fn worklist_json(&self) -> String {
+        serde_json::to_string_pretty(&self.worklist()).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// Whether an input could not be read ([`CorrectOutcome::input_errors`]).
+    pub fn failed(&self) -> bool {
+        !self.input_errors.is_empty()
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// inputs
+
+/// One 835 transaction set with its assessments.
+struct RemitTx {
+    file: usize,
+    rem: Remittance,
+    assessed: Assessment,
+    by_kind: HashMap<denali_rules::ClaimKind, Assessment>,
+}
+
+/// An 837 claim that a denial may point at.
+struct Original {
+    file: usize,
+    claim: ClaimWithContext,
+    envelope: Option<Envelope>,
+}
+
+fn read_remits(
+    remits: &[(&str, &[u8])],
+    ctx: &Context,
+    opts: &CorrectOptions,
+    out: &mut CorrectOutcome,
+) -> Vec<RemitTx> {
+    let mut txs = Vec::new();
+    for (fi, (name, bytes)) in remits.iter().enumerate() {
+        let mut reader = Reader::from_slice_with(bytes, opts.parse.clone());
+        let mut found = false;
+        loop {
+            match reader.next_event() {
+                Ok(Some(Event::Transaction(tx))) => {
+                    if tx.set_id != "835" {
+                        out.warnings.push(format!(
+                            "{name}: transaction set {} is not an 835; ignored",
+                            tx.set_id
+                        ));
+                        continue;
+                    }
+                    found = true;
+                    let (rem, diags) = denali_x12::remit::parse_835(&tx, &opts.parse);
+                    let errors = diags
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .count();
+                    if errors > 0 {
+                        out.warnings.push(format!(
+                            "{name}: 835 {} read with {errors} error(s)",
+                            tx.control_number
+                        ));
+                    }
+                    let assessed = assess(&rem, ctx);
+                    txs.push(RemitTx {
+                        file: fi,
+                        rem,
+                        assessed,
+                        by_kind: HashMap::new(),
+                    });
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => {
+                    out.input_errors.push(InputError {
+                        file: name.to_string(),
+                        message: e.to_string(),
+                    });
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if !found {
+            out.input_errors.push(InputError {
+                file: name.to_string(),
+                message: "no 835 transaction set".to_string(),
+            });
+        }
+    }
+    txs
+}
+
+fn read_originals(
+    claims: &[(&str, &[u8])],
+    wanted: &HashSet<String>,
+    opts: &CorrectOptions,
+    out: &mut CorrectOutcome,
+) -> HashMap<String, Vec<Original>> {
+    let mut found: HashMap<String, Vec<Original>> = HashMap::new();
+    for (fi, (name, bytes)) in claims.iter().enumerate() {
+        let (doc, diags) = match Document::parse_with(bytes, &opts.parse) {
+            Ok(x) => x,
+            Err(e) => {
+                out.input_errors.push(InputError {
+                    file: name.to_string(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            out.warnings
+                .push(format!("{name}: read with {errors} error(s)"));
+        }
+        if doc.claim_sets().next().is_none() {
+            out.input_errors.push(InputError {
+                file: name.to_string(),
+                message: "no 837 transaction set".to_string(),
+            });
+            continue;
+        }
+        for ic in &doc.interchanges {
+            for g in &ic.groups {
+                let envelope = match (&ic.isa, &g.gs) {
+                    (Some(isa), Some(gs)) => Some(Envelope {
+                        isa: isa.clone(),
+                        gs: gs.clone(),
+                    }),
+                    _ => None,
+                };
+                for set in g.sets.iter().filter_map(Transaction::as_claim) {
+                    for c in set.claims() {
+                        let Some(pcn) = c.patient_control_number().filter(|p| wanted.contains(*p))
+                        else {
+                            continue;
+                        };
+                        let Some(cwc) = c.location().and_then(|r| set.claim_with_context(r)) else {
+                            continue;
+                        };
+                        found.entry(pcn.to_string()).or_default().push(Original {
+                            file: fi,
+                            claim: cwc,
+                            envelope: envelope.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The original for an 835 claim: no voids; CLM02 = CLP03 preferred; the last in input order.
+fn choose<'o>(
+    candidates: &'o [Original],
+    cp: &ClaimPayment,
+    notes: &mut Vec<String>,
+) -> Option<&'o Original> {
+    let usable: Vec<&Original> = candidates
+        .iter()
+        .filter(|o| o.claim.view().frequency_code() != Some(FrequencyCode::VOID))
+        .collect();
+    let same_charge: Vec<&Original> = usable
+        .iter()
+        .copied()
+        .filter(|o| o.claim.view().total_charge() == Some(cp.total_charge))
+        .collect();
+    let pool = if same_charge.is_empty() {
+        &usable
+    } else {
+        &same_charge
+    };
+    if pool.len() > 1 {
+        notes.push(format!(
+            "{} 837 claims have CLM01 {}; the last one read was used",
+            pool.len(),
+            cp.patient_control_number
+        ));
+    }
+    pool.last().copied()
+}
+
+// ------------------------------------------------------------------------------------------
+// lines
+
+/// For each 835 service line, the index of its 837 line: REF*6R, else code + date + charge.
+fn match_lines(cp: &ClaimPayment, claim: &ClaimWithContext) -> Vec<Option<usize>> {
+    let view = claim.view();
+    let lines: Vec<_> = view.lines().collect();
+    let claim_date = view
+        .date("434")
+        .or_else(|| view.date("472"))
+        .map(|d| d.start);
+    let mut used = vec![false; lines.len()];
+    let mut out: Vec<Option<usize>> = vec![None; cp.service_lines.len()];
+    let take = |i: usize, j: usize, out: &mut Vec<Option<usize>>, used: &mut Vec<bool>| {
+        if let (Some(o), Some(u)) = (out.get_mut(i), used.get_mut(j)) {
+            *o = Some(j);
+            *u = true;
+        }
+    };
+    for (i, sl) in cp.service_lines.iter().enumerate() {
+        let Some(cn) = sl
+            .control_number
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        else {
+            continue;
+        };
+        let hit = lines.iter().enumerate().find(|(j, l)| {
+            !used.get(*j).copied().unwrap_or(true) && l.control_number() == Some(cn)
+        });
+        if let Some((j, _)) = hit {
+            take(i, j, &mut out, &mut used);
+        }
+    }
+    let matched: Vec<bool> = (0..cp.service_lines.len())
+        .map(|i| matches!(out.get(i), Some(Some(_))))
+        .collect();
+    for (i, sl) in cp.service_lines.iter().enumerate() {
+        if matched.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let hit = lines.iter().enumerate().find(|(j, l)| {
+            !used.get(*j).copied().unwrap_or(true) && same_service(sl, l, claim_date)
+        });
+        if let Some((j, _)) = hit {
+            take(i, j, &mut out, &mut used);
+        }
+    }
+    out
+}
+
+fn same_service(
+    sl: &ServicePayment,
+    l: &denali_x12::claim::ServiceLine<'_>,
+    claim_date: Option<NaiveDate>,
+) -> bool {
+    let billed = sl.submitted_procedure.as_ref().unwrap_or(&sl.procedure);
+    let code_ok = if billed.qualifier == "NU" {
+        l.revenue_code() == Some(billed.code.as_str())
+    } else {
+        l.procedure()
+            .is_some_and(|p| p.code == billed.code.as_str())
+            && sl
+                .revenue_code
+                .as_deref()
+                .is_none_or(|r| l.revenue_code().is_none_or(|lr| lr == r))
+    };
+    let charge_ok = l.charge() == Some(sl.charge);
+    let date_ok = match (
+        sl.service_date(),
+        l.service_date().map(|d| d.start).or(claim_date),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    code_ok && charge_ok && date_ok
+}
+
+fn describe_line(sl: Option<&ServicePayment>) -> String {
+    match sl {
+        Some(sl) => {
+            let date = sl
+                .service_date()
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default();
+            format!("{} {}{date}", sl.procedure.code, sl.charge)
+        }
+        None => "?".to_string(),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// routes
+
+fn resubmits(r: Route) -> bool {
+    matches!(
+        r,
+        Route::CorrectedClaim | Route::NewClaim | Route::VoidAndNew | Route::BillOtherPayer
+    )
+}
+
+fn needs_person(r: Route) -> bool {
+    matches!(r, Route::Appeal | Route::Review | Route::Reopening)
+}
+
+fn strength(r: Route) -> u8 {
+    match r {
+        Route::VoidAndNew => 4,
+        Route::BillOtherPayer => 3,
+        Route::NewClaim => 2,
+        Route::CorrectedClaim => 1,
+        _ => 0,
+    }
+}
+
+/// The route of the largest denial among those `pick` accepts.
+fn largest(denials: &[Denial], pick: impl Fn(Route) -> bool) -> Option<Route> {
+    denials
+        .iter()
+        .filter(|d| pick(d.corrections.route))
+        .max_by(|a, b| a.amount.cmp(&b.amount))
+        .map(|d| d.corrections.route)
+}
+
+fn codes(denials: &[Denial]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for d in denials {
+        let mut s = if d.carc.is_empty() {
+            "CLP02-4".to_string()
+        } else {
+            format!("{}-{}", d.group.as_str(), d.carc)
+        };
+        for r in &d.rarcs {
+            s.push(' ');
+            s.push_str(r);
+        }
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.join("; ")
+}
+
+fn summaries(denials: &[Denial], pick: impl Fn(Route) -> bool) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for d in denials.iter().filter(|d| pick(d.corrections.route)) {
+        if !v.contains(&d.corrections.summary) {
+            v.push(d.corrections.summary.clone());
+        }
+    }
+    v
+}
+
+/// Proposals the route itself takes care of (frequency and REF*F8).
+fn is_frame(p: &Proposal) -> bool {
+    (p.segment == "CLM" && p.element == "05-3")
+        || (p.segment == "REF" && p.qualifier.as_deref() == Some("F8"))
+}
+
+fn parse_element(s: &str) -> Option<(usize, Option<usize>)> {
+    let (e, c) = match s.split_once('-') {
+        Some((e, c)) => (e, Some(c)),
+        None => (s, None),
+    };
+    let e: usize = e.parse().ok().filter(|n| *n >= 1)?;
+    let c = match c {
+        Some(c) => Some(c.parse::<usize>().ok().filter(|n| *n >= 1)?),
+        None => None,
+    };
+    Some((e, c))
+}
+
+fn is_service_segment(s: &str) -> bool {
+    matches!(s, "SV1" | "SV2" | "SV3")
+}
+
+/// Whether an edit answers a proposal's need.
+fn answers(edit: &Field, need: &Loc, claim: &ClaimWithContext) -> bool {
+    let same_place = edit.segment == need.segment
+        && edit.element == need.element
+        && match (edit.component, need.component) {
+            (a, b) if a == b => true,
+            (Some(a), Some(b)) => is_service_segment(&need.segment) && a >= 3 && b >= 3,
+            (Some(_), None) => true,
+            _ => false,
+        }
+        && match (&edit.qualifier, &need.qualifier) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+    if !same_place {
+        return false;
+    }
+    let edit_line = edit.line.map(|n| n.saturating_sub(1));
+    if edit.loop_id == need.loop_id {
+        return match (edit_line, need.line) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+    }
+    // A claim-level value covers a line that has none of its own.
+    let counterpart = match need.loop_id {
+        LoopId::L2400 => Some(LoopId::L2300),
+        LoopId::L2420(_) => need
+            .qualifier
+            .as_deref()
+            .and_then(|q| LoopId::provider_loop(LoopId::L2300, claim.kind, q.as_bytes())),
+        _ => None,
+    };
+    counterpart == Some(edit.loop_id)
+        && match need.line {
+            Some(line) => !line_has(
+                claim,
+                line,
+                need.loop_id,
+                &need.segment,
+                need.qualifier.as_deref(),
+            ),
+            None => true,
+        }
+}
+
+/// A proposal's qualifier made explicit for provider loops (2420A NM1 → NM1*82).
+fn loc_of(p: &Proposal, loop_id: LoopId, line: Option<usize>) -> Option<Loc> {
+    let (element, component) = parse_element(&p.element)?;
+    Some(Loc {
+        loop_id,
+        line,
+        segment: p.segment.clone(),
+        qualifier: p.qualifier.clone(),
+        element,
+        component,
+    })
+}
+
+/// What [`decide`] concluded for one claim.
+struct Built {
+    route: Route,
+    /// The claims to write (void first for void and new).
+    claims: Vec<(ClaimWithContext, char, Option<String>)>,
+    changes: Vec<Change>,
+    notes: Vec<String>,
+}
+
+enum Decision {
+    Write(Built),
+    Worklist {
+        route: Route,
+        reason: String,
+        needed: Vec<String>,
+        notes: Vec<String>,
+    },
+}
+
+struct ClaimInput<'a> {
+    cp: &'a ClaimPayment,
+    ca: &'a ClaimAssessment,
+    original: &'a Original,
+    edits: Vec<&'a Edit>,
+}
+
+fn decide(input: &ClaimInput<'_>) -> Decision {
+    let denials = &input.ca.denials;
+    let original = &input.original.claim;
+    let mut notes = Vec::new();
+    if denials.iter().any(|d| needs_person(d.corrections.route)) {
+        let route = largest(denials, needs_person).unwrap_or(Route::Review);
+        let mut needed = summaries(denials, needs_person);
+        if denials.iter().any(|d| resubmits(d.corrections.route)) {
+            needed.push(format!(
+                "decide together with the correctable denials ({}): a corrected claim would re-open the whole claim",
+                summaries(denials, resubmits).join("; ")
+            ));
+        }
+        return Decision::Worklist {
+            route,
+            reason: "a person must act on the payer's decision".to_string(),
+            needed,
+            notes,
+        };
+    }
+    let Some(route) = denials
+        .iter()
+        .map(|d| d.corrections.route)
+        .filter(|r| resubmits(*r))
+        .max_by_key(|r| strength(*r))
+    else {
+        let route = largest(denials, |_| true).unwrap_or(Route::Review);
+        return Decision::Worklist {
+            route,
+            reason: "no claim to send for this route".to_string(),
+            needed: summaries(denials, |_| true),
+            notes,
+        };
+    };
+
+    let line_map = match_lines(input.cp, original);
+    let mut needed: Vec<String> = Vec::new();
+    let mut ops: Vec<(Loc, String)> = Vec::new();
+    let valid_edits: Vec<(&Edit, &Field)> = input
+        .edits
+        .iter()
+        .filter_map(|e| e.field.as_ref().ok().map(|f| (*e, f)))
+        .collect();
+    for e in input.edits.iter().filter(|e| e.field.is_err()) {
+        if let Err(msg) = &e.field {
+            needed.push(format!(
+                "edit #{} ({:?}) does not parse: {msg}",
+                e.index, e.field_text
+            ));
+        }
+    }
+    let mut deferred = 0;
+    for d in denials.iter().filter(|d| resubmits(d.corrections.route)) {
+        let sl = d.line_index.and_then(|li| input.cp.service_lines.get(li));
+        let mapped = d
+            .line_index
+            .and_then(|li| line_map.get(li).copied().flatten());
+        for p in d.corrections.proposals.iter().filter(|p| !is_frame(p)) {
+            let Some(loop_id) = parse_loop(&p.loop_id) else {
+                needed.push(format!(
+                    "{} ({} {} {}): not a loop Denali can edit",
+                    p.rationale, p.loop_id, p.segment, p.element
+                ));
+                continue;
+            };
+            if route == Route::BillOtherPayer
+                && matches!(loop_id, LoopId::L2320 | LoopId::L2330(_) | LoopId::L2430)
+            {
+                deferred += 1;
+                continue;
+            }
+            let line_loop = edits::is_line_loop(loop_id);
+            let line = if line_loop { mapped } else { None };
+            let Some(loc) = loc_of(p, loop_id, line) else {
+                needed.push(format!(
+                    "{}: unreadable element position {:?}",
+                    p.rationale, p.element
+                ));
+                continue;
+            };
+            let unmatched = line_loop && d.line_index.is_some() && mapped.is_none();
+            let answered = valid_edits.iter().any(|(_, f)| answers(f, &loc, original));
+            match (&p.value, p.action) {
+                (Some(v), _) if p.action != Action::Remove && !answered => {
+                    if unmatched {
+                        needed.push(format!(
+                            "{}: the service line {} was not found in the original claim (no matching REF*6R, code, date and charge)",
+                            loc, describe_line(sl)
+                        ));
+                    } else if is_service_segment(&loc.segment)
+                        && loc.component.is_some_and(|c| c >= 3)
+                    {
+                        let mods: Vec<&str> = v.split(':').collect();
+                        for k in 0..4 {
+                            let mut l = loc.clone();
+                            l.component = Some(3 + k);
+                            ops.push((l, mods.get(k).copied().unwrap_or("").to_string()));
+                        }
+                    } else {
+                        ops.push((loc, v.clone()));
+                    }
+                }
+                (None, Action::Remove) if !answered => {
+                    if !unmatched {
+                        let comps = if is_service_segment(&loc.segment)
+                            && loc.component.is_some_and(|c| c >= 3)
+                        {
+                            4
+                        } else {
+                            1
+                        };
+                        for k in 0..comps {
+                            let mut l = loc.clone();
+                            if comps > 1 {
+                                l.component = Some(3 + k);
+                            }
+                            ops.push((l, String::new()));
+                        }
+                    }
+                }
+                _ if answered => {}
+                _ => {
+                    let what = p.needs.clone().unwrap_or_else(|| "a value".to_string());
+                    let line_note = if unmatched {
+                        format!(
+                            " (the service line {} was not found in the original claim)",
+                            describe_line(sl)
+                        )
+                    } else {
+                        String::new()
+                    };
+                    needed.push(format!("{loc}: {what}{line_note}"));
+                }
+            }
+        }
+    }
+    if deferred > 0 {
+        notes.push(
+            "when this payer is billed later as secondary, add the other payer's adjudication (2320/2330B/2430)"
+                .to_string(),
+        );
+    }
+    // Two denials proposing different values for one place.
+    let mut seen: HashMap<&Loc, &str> = HashMap::new();
+    for (l, v) in &ops {
+        if let Some(prev) = seen.insert(l, v.as_str())
+            && prev != v
+        {
+            needed.push(format!(
+                "{l}: the denials propose different values ({prev:?} and {v:?})"
+            ));
+        }
+    }
+    let f8_edit = input
+        .edits
+        .iter()
+        .rev()
+        .find(|e| e.is_original_reference())
+        .map(|e| e.value.trim().to_string());
+    let icn = f8_edit.filter(|v| !v.is_empty()).or_else(|| {
+        input
+            .cp
+            .payer_claim_control_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    });
+    if matches!(route, Route::CorrectedClaim | Route::VoidAndNew) && icn.is_none() {
+        needed.push("2300 REF*F8: the payer claim control number (ICN) of the original claim; the 835 has no CLP07".to_string());
+    }
+    if !needed.is_empty() {
+        return Decision::Worklist {
+            route,
+            reason: "values only a person knows are missing".to_string(),
+            needed,
+            notes,
+        };
+    }
+
+    // Build the corrected claim.
+    let mut corrected = original.clone();
+    let le = line_end(original);
+    let mut changes = Vec::new();
+    let mut new_loops: Vec<LoopId> = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
+    let mut applied: HashSet<Loc> = HashSet::new();
+    for (loc, v) in &ops {
+        if !applied.insert(loc.clone()) {
+            continue;
+        }
+        match apply(&mut corrected, loc, v, le) {
+            Ok(a) => {
+                new_loops.extend(a.new_loop);
+                if a.old != a.new {
+                    changes.push(Change {
+                        field: loc.to_string(),
+                        old: a.old,
+                        new: a.new,
+                        source: Source::Remittance,
+                    });
+                }
+            }
+            Err(e) => failed.push(format!("{loc}: {e}")),
+        }
+    }
+    for (e, f) in &valid_edits {
+        if e.is_original_reference() {
+            continue;
+        }
+        let loc = Loc {
+            loop_id: f.loop_id,
+            line: f.line.map(|n| n.saturating_sub(1)),
+            segment: f.segment.clone(),
+            qualifier: f.qualifier.clone(),
+            element: f.element,
+            component: f.component,
+        };
+        match apply(&mut corrected, &loc, &e.value, le) {
+            Ok(a) => {
+                new_loops.extend(a.new_loop);
+                if a.old != a.new {
+                    changes.push(Change {
+                        field: loc.to_string(),
+                        old: a.old,
+                        new: a.new,
+                        source: Source::Edit,
+                    });
+                }
+            }
+            Err(msg) => failed.push(format!("edit #{} ({}): {msg}", e.index, e.field_text)),
+        }
+    }
+    for id in new_loops {
+        if let Some(msg) = incomplete_name(&corrected, id) {
+            failed.push(msg);
+        }
+    }
+    if !failed.is_empty() {
+        return Decision::Worklist {
+            route,
+            reason: "the changes could not be applied".to_string(),
+            needed: failed,
+            notes,
+        };
+    }
+
+    let old_freq = original.view().frequency_code_text().map(str::to_string);
+    let old_f8 = original.view().original_claim_number().map(str::to_string);
+    let mut claims = Vec::new();
+    let framed = match route {
+        Route::VoidAndNew => {
+            let mut void = original.clone();
+            let r = crate::edit::set_frequency(
+                &mut void.claim,
+                FrequencyCode::VOID,
+                icn.as_deref().map(str::as_bytes),
+            )
+            .and_then(|()| {
+                crate::edit::set_frequency(&mut corrected.claim, FrequencyCode::ORIGINAL, None)
+            });
+            claims.push((void, '8', icn.clone()));
+            r.map(|()| ('1', None))
+        }
+        Route::CorrectedClaim => crate::edit::set_frequency(
+            &mut corrected.claim,
+            FrequencyCode::REPLACEMENT,
+            icn.as_deref().map(str::as_bytes),
+        )
+        .map(|()| ('7', icn.clone())),
+        _ => crate::edit::set_frequency(&mut corrected.claim, FrequencyCode::ORIGINAL, None)
+            .map(|()| ('1', None)),
+    };
+    let (freq, f8) = match framed {
+        Ok(x) => x,
+        Err(e) => {
+            return Decision::Worklist {
+                route,
+                reason: "the frequency code could not be set".to_string(),
+                needed: vec![e.to_string()],
+                notes,
+            };
+        }
+    };
+    if old_freq.as_deref() != Some(freq.to_string().as_str()) {
+        changes.push(Change {
+            field: "2300 CLM05-3".to_string(),
+            old: old_freq,
+            new: Some(freq.to_string()),
+            source: Source::Route,
+        });
+    }
+    if old_f8 != f8 {
+        changes.push(Change {
+            field: "2300 REF*F8 02".to_string(),
+            old: old_f8,
+            new: f8.clone(),
+            source: Source::Route,
+        });
+    }
+    claims.push((corrected, freq, f8));
+    Decision::Write(Built {
+        route,
+        claims,
+        changes,
+        notes,
+    })
+}
+
+// ------------------------------------------------------------------------------------------
+// files
+
+/// Submitter/receiver key of a claim's future file.
+fn group_key(o: &Original) -> Vec<String> {
+    let c = &o.claim;
+    let el = |s: Option<&OwnedSegment>, n: usize| -> String {
+        s.map(|s| String::from_utf8_lossy(s.get(n)).trim().to_string())
+            .unwrap_or_default()
+    };
+    let name_id = |id: LoopId| -> String {
+        c.header
+            .child(id)
+            .and_then(|l| l.first("NM1"))
+            .map(|s| String::from_utf8_lossy(s.get(9)).into_owned())
+            .unwrap_or_default()
+    };
+    let isa = o.envelope.as_ref().map(|e| &e.isa);
+    let gs = o.envelope.as_ref().map(|e| &e.gs);
+    vec![
+        c.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        c.version.clone(),
+        el(isa, 5),
+        el(isa, 6),
+        el(isa, 7),
+        el(isa, 8),
+        el(isa, 15),
+        el(gs, 2),
+        el(gs, 3),
+        name_id(LoopId::L1000A),
+        name_id(LoopId::L1000B),
+    ]
+}
+
+/// An envelope for a claim that came without one: ids from 1000A/1000B.
+fn envelope_for(o: &Original, opts: &CorrectOptions) -> Result<Envelope, String> {
+    if let Some(e) = &o.envelope {
+        return e
+            .clone()
+            .with_date_time(opts.now.date(), &opts.now.format("%H%M").to_string())
+            .map_err(|e| e.to_string());
+    }
+    let id = |lid: LoopId| -> String {
+        o.claim
+            .header
+            .child(lid)
+            .and_then(|l| l.first("NM1"))
+            .map(|s| String::from_utf8_lossy(s.get(9)).into_owned())
+            .unwrap_or_default()
+    };
+    let (sender, receiver) = (id(LoopId::L1000A), id(LoopId::L1000B));
+    let fields = crate::envelope::EnvelopeFields {
+        sender_qualifier: "ZZ".into(),
+        sender_id: sender.clone(),
+        receiver_qualifier: "ZZ".into(),
+        receiver_id: receiver.clone(),
+        application_sender: sender,
+        application_receiver: receiver,
+        date: opts.now.date(),
+        time: opts.now.format("%H%M").to_string(),
+        usage: 'P',
+        acknowledgment_requested: false,
+        version: o.claim.version.clone(),
+        line_end: line_end(&o.claim),
+    };
+    Envelope::new(&fields, o.claim.claim.delimiters()).map_err(|e| e.to_string())
+}
+
+/// Sets BHT03 (batch reference), BHT04 (date) and BHT05 (time) in a claim's header.
+fn stamp_header(header: &mut Loop, batch: &str, now: NaiveDateTime) -> Result<(), String> {
+    let sel = crate::edit::Selector::new("BHT");
+    if crate::edit::find(header, &sel).is_none() {
+        return Ok(());
+    }
+    let date = now.format("%Y%m%d").to_string();
+    let time = now.format("%H%M").to_string();
+    for (n, v) in [(3, batch), (4, date.as_str()), (5, time.as_str())] {
+        crate::edit::set_element(header, &sel, n, v.as_bytes()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn isa_id(e: &Envelope, n: usize) -> String {
+    String::from_utf8_lossy(e.isa.get(n)).trim().to_string()
+}
+
+/// Matches every denied claim of `remits` (835 files: name and bytes) to its original in
+/// `claims` (837 files), applies the rules' corrections and the user's `edits`, and writes the
+/// corrected claims grouped by submitter and receiver, with fresh control numbers from
+/// `numbers`. See the [module docs](self) for every step. Never panics; a file that cannot be
+/// read is listed in [`CorrectOutcome::input_errors`] and the others are still processed.
+pub fn correct(
+    remits: &[(&str, &[u8])],
+    claims: &[(&str, &[u8])],
+    edits: &Edits,
+    ctx: &Context,
+    opts: &CorrectOptions,
+    numbers: &mut dyn ControlNumbers,
+) -> CorrectOutcome {
+    let mut out = CorrectOutcome::default();
+    let mut txs = read_remits(remits, ctx, opts, &mut out);
+    out.remittances = txs.len();
+    out.remit_claims = txs.iter().map(|t| t.rem.claims.len()).sum();
+
+    // Denied claims, in 835 order; the latest remittance wins for a claim denied twice.
+    let mut denied: Vec<(usize, usize)> = Vec::new();
+    for (ti, t) in txs.iter().enumerate() {
+        for ca in t.assessed.claims.iter().filter(|ca| !ca.denials.is_empty()) {
+            denied.push((ti, ca.claim_index));
+        }
+    }
+    let key = |ti: usize, ci: usize| -> Option<(String, String)> {
+        let t = txs.get(ti)?;
+        let cp = t.rem.claims.get(ci)?;
+        Some((
+            t.rem.payer_id().unwrap_or("").to_string(),
+            cp.patient_control_number.to_string(),
+        ))
+    };
+    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize)> = HashMap::new();
+    for (n, &(ti, ci)) in denied.iter().enumerate() {
+        if let Some(k) = key(ti, ci) {
+            let date = txs.get(ti).and_then(|t| t.rem.payment.payment_date);
+            let e = latest.entry(k).or_insert((date, n));
+            if (date, n) >= *e {
+                *e = (date, n);
+            }
+        }
+    }
+    let wanted: HashSet<String> = latest.keys().map(|(_, pcn)| pcn.clone()).collect();
+    let originals = read_originals(claims, &wanted, opts, &mut out);
+
+    let denied_keys: HashSet<&str> = latest.keys().map(|(_, p)| p.as_str()).collect();
+    for e in edits.iter() {
+        if let Err(msg) = &e.field {
+            out.warnings.push(format!(
+                "edit #{} (claim {}, field {:?}): {msg}",
+                e.index, e.claim, e.field_text
+            ));
+        }
+        if !denied_keys.contains(e.claim.as_str()) {
+            out.warnings.push(format!(
+                "edit #{}: claim {} is not a denied claim of these 835s; not used",
+                e.index, e.claim
+            ));
+        }
+    }
+
+    // Decide every claim.
+    struct Pending {
+        outcome: usize,
+        group: Vec<String>,
+        original: usize,
+        key: String,
+        claims: Vec<(ClaimWithContext, char, Option<String>)>,
+    }
+    let mut to_write: Vec<Pending> = Vec::new();
+    let mut used_originals: Vec<&Original> = Vec::new();
+    for (n, &(ti, ci)) in denied.iter().enumerate() {
+        let Some(t) = txs.get_mut(ti) else { continue };
+        let Some(cp) = t.rem.claims.get(ci) else {
+            continue;
+        };
+        let Some(inferred) = t.assessed.claims.get(ci) else {
+            continue;
+        };
+        let remit_name = remits
+            .get(t.file)
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default();
+        let mut o = ClaimOutcome {
+            claim: cp.patient_control_number.to_string(),
+            remit: remit_name,
+            payer_id: t.rem.payer_id().map(str::to_string),
+            payer_name: t.rem.payer.name.as_deref().map(str::to_string),
+            payer_claim_number: cp.payer_claim_control_number.as_deref().map(str::to_string),
+            claims_file: None,
+            outcome: inferred.outcome,
+            denied_amount: inferred.denied_amount,
+            codes: codes(&inferred.denials),
+            route: largest(&inferred.denials, resubmits)
+                .or_else(|| largest(&inferred.denials, |_| true))
+                .unwrap_or(Route::Review),
+            disposition: Disposition::Skipped,
+            reason: String::new(),
+            needed: Vec::new(),
+            written: Vec::new(),
+            changes: Vec::new(),
+            deadline: inferred
+                .denials
+                .iter()
+                .filter_map(|d| d.deadline)
+                .min_by_key(|d| d.date),
+            notes: Vec::new(),
+        };
+        let k = (o.payer_id.clone().unwrap_or_default(), o.claim.clone());
+        if latest.get(&k).is_some_and(|(_, last)| *last != n) {
+            o.reason = "superseded: a later remittance denies this claim again".to_string();
+            out.claims.push(o);
+            continue;
+        }
+        if inferred.outcome == Outcome::Pending {
+            o.reason =
+                "pending at the payer (not final): wait for the final adjudication".to_string();
+            out.claims.push(o);
+            continue;
+        }
+        let candidates = originals.get(&o.claim).map(Vec::as_slice).unwrap_or(&[]);
+        let mut notes = Vec::new();
+        let Some(orig) = choose(candidates, cp, &mut notes) else {
+            o.disposition = Disposition::Worklisted;
+            o.reason = "original 837 not found".to_string();
+            o.needed = vec![format!(
+                "original 837 not found: no CLM01 {} in the claim files given",
+                o.claim
+            )];
+            o.needed.extend(summaries(&inferred.denials, |_| true));
+            out.claims.push(o);
+            continue;
+        };
+        o.notes = notes;
+        o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
+        // Assess again with the original's kind when the 835 suggested another.
+        let kind = orig.claim.kind.map(|k| match k {
+            ClaimKind::Professional => denali_rules::ClaimKind::Professional,
+            ClaimKind::Institutional => denali_rules::ClaimKind::Institutional,
+            ClaimKind::Dental => denali_rules::ClaimKind::Dental,
+        });
+        let RemitTx {
+            rem,
+            assessed,
+            by_kind,
+            ..
+        } = t;
+        let ca = match kind {
+            Some(k) if assessed.claims.get(ci).is_some_and(|c| c.claim_kind != k) => by_kind
+                .entry(k)
+                .or_insert_with(|| assess_with_kind(rem, ctx, Some(k)))
+                .claims
+                .get(ci),
+            _ => assessed.claims.get(ci),
+        };
+        let Some(ca) = ca else { continue };
+        let Some(cp) = rem.claims.get(ci) else {
+            continue;
+        };
+        o.codes = codes(&ca.denials);
+        o.deadline = ca
+            .denials
+            .iter()
+            .filter_map(|d| d.deadline)
+            .min_by_key(|d| d.date);
+        let input = ClaimInput {
+            cp,
+            ca,
+            original: orig,
+            edits: edits.for_claim(&o.claim).collect(),
+        };
+        match decide(&input) {
+            Decision::Worklist {
+                route,
+                reason,
+                needed,
+                notes,
+            } => {
+                o.route = route;
+                o.disposition = Disposition::Worklisted;
+                o.reason = reason;
+                o.needed = needed;
+                o.notes.extend(notes);
+                out.claims.push(o);
+            }
+            Decision::Write(b) => {
+                o.route = b.route;
+                o.disposition = Disposition::Written;
+                o.reason = ca
+                    .denials
+                    .iter()
+                    .filter(|d| d.corrections.route == b.route)
+                    .map(|d| d.corrections.summary.clone())
+                    .next()
+                    .unwrap_or_default();
+                o.changes = b.changes;
+                o.notes.extend(b.notes);
+                used_originals.push(orig);
+                to_write.push(Pending {
+                    outcome: out.claims.len(),
+                    group: group_key(orig),
+                    original: used_originals.len() - 1,
+                    key: o.claim.clone(),
+                    claims: b.claims,
+                });
+                out.claims.push(o);
+            }
+        }
+    }
+
+    // Group and write.
+    let mut order: Vec<Vec<String>> = Vec::new();
+    for p in &to_write {
+        if !order.contains(&p.group) {
+            order.push(p.group.clone());
+        }
+    }
+    for g in order {
+        let members: Vec<&Pending> = to_write.iter().filter(|p| p.group == g).collect();
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let Some(orig) = used_originals.get(first.original) else {
+            continue;
+        };
+        let seq = out.files.len() + 1;
+        let kind = orig.claim.kind;
+        let name = format!(
+            "corrected-{}-{seq:04}.x12",
+            kind.map_or("837", |k| k.as_str())
+        );
+        let batch = format!("{}{seq:04}", opts.batch_prefix);
+        let mut list: Vec<ClaimWithContext> = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        let mut problem: Option<String> = None;
+        for p in &members {
+            for (c, freq, _) in &p.claims {
+                let mut c = c.clone();
+                if let Err(e) = stamp_header(&mut c.header, &batch, opts.now) {
+                    problem = Some(e);
+                }
+                labels.push(format!("{}/{freq}", p.key));
+                list.push(c);
+            }
+        }
+        let written = match (problem, envelope_for(orig, opts)) {
+            (Some(e), _) | (None, Err(e)) => Err(e),
+            (None, Ok(env)) => {
+                let mut bytes = Vec::new();
+                write_claims(list, &env, &opts.write, numbers, &mut bytes)
+                    .map(|_| (bytes, isa_id(&env, 6), isa_id(&env, 8)))
+                    .map_err(|e| e.to_string())
+            }
+        };
+        match written {
+            Ok((bytes, sender, receiver)) => {
+                for p in &members {
+                    if let Some(o) = out.claims.get_mut(p.outcome) {
+                        o.written = p
+                            .claims
+                            .iter()
+                            .map(|(_, f, r)| WrittenClaim {
+                                frequency: *f,
+                                original_reference: r.clone(),
+                                file: name.clone(),
+                            })
+                            .collect();
+                    }
+                }
+                out.files.push(CorrectedFile {
+                    name,
+                    kind,
+                    sender,
+                    receiver,
+                    claims: labels,
+                    bytes,
+                });
+            }
+            Err(e) => {
+                for p in &members {
+                    if let Some(o) = out.claims.get_mut(p.outcome) {
+                        o.disposition = Disposition::Worklisted;
+                        o.reason = "the corrected claim could not be written".to_string();
+                        o.needed = vec![e.clone()];
+                    }
+                }
+            }
+        }
+    }
+    // Reasons for written claims say what was done.
+    for o in out
+        .claims
+        .iter_mut()
+        .filter(|o| o.disposition == Disposition::Written)
+    {
+        let mut s = String::new();
+        for (i, w) in o.written.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", then ");
+            }
+            let _ = write!(s, "frequency {}", w.frequency);
+            if let Some(r) = &w.original_reference {
+                let _ = write!(s, " with REF*F8 {r}");
+            }
+        }
+        if !o.changes.is_empty() {
+            let fields: Vec<&str> = o
+                .changes
+                .iter()
+                .filter(|c| c.source != Source::Route)
+                .map(|c| c.field.as_str())
+                .collect();
+            if !fields.is_empty() {
+                let _ = write!(s, "; changed {}", fields.join(", "));
+            }
+        }
+        o.reason = s;
+    }
+    out
+}

@@ -1,0 +1,585 @@
+//! `denali_emit::correct` on `fixtures/correct/`: what every denied claim becomes (route,
+//! frequency, REF*F8, the changed elements), that the files written read back without a
+//! diagnostic, and that pyx12 (`x12-validate`) accepts them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use denali_emit::SequentialControlNumbers;
+use denali_emit::correct::{
+    ClaimOutcome, CorrectOptions, CorrectOutcome, Disposition, Edits, Source, correct,
+};
+use denali_rules::{Context, PayerRules, Route};
+use denali_x12::claim::{Claim837Set, parse_837};
+use denali_x12::{Event, ParseOptions, Reader};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/correct")
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 3, 20)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap()
+}
+
+struct Run {
+    payer_rules: bool,
+    edits: Option<Edits>,
+    remits: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl Run {
+    fn new() -> Run {
+        let edits = Edits::from_toml(&String::from_utf8(read("edits.toml")).unwrap()).unwrap();
+        Run {
+            payer_rules: true,
+            edits: Some(edits),
+            remits: vec![
+                ("summit.835", read("summit.835")),
+                ("northern.835", read("northern.835")),
+            ],
+        }
+    }
+
+    fn go(&self) -> (CorrectOutcome, SequentialControlNumbers) {
+        let mut ctx = Context::new(now().date());
+        if self.payer_rules {
+            let text = String::from_utf8(read("payer-rules.toml")).unwrap();
+            ctx.payers = PayerRules::from_toml(&text).unwrap();
+        }
+        let claims = [
+            ("clinic-837p.837", read("clinic-837p.837")),
+            ("hospital-837i.837", read("hospital-837i.837")),
+        ];
+        let remits: Vec<(&str, &[u8])> = self
+            .remits
+            .iter()
+            .map(|(n, b)| (*n, b.as_slice()))
+            .collect();
+        let claims: Vec<(&str, &[u8])> = claims.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let edits = self.edits.clone().unwrap_or_default();
+        let mut numbers = SequentialControlNumbers::starting_at(5001);
+        let out = correct(
+            &remits,
+            &claims,
+            &edits,
+            &ctx,
+            &CorrectOptions::new(now()),
+            &mut numbers,
+        );
+        (out, numbers)
+    }
+}
+
+fn claim<'a>(out: &'a CorrectOutcome, key: &str) -> &'a ClaimOutcome {
+    out.claims
+        .iter()
+        .find(|c| c.claim == key)
+        .unwrap_or_else(|| panic!("{key} not in the outcome"))
+}
+
+/// The new value of a changed field (the field as [`Change::field`] writes it).
+fn changed(c: &ClaimOutcome, field: &str) -> Option<String> {
+    c.changes
+        .iter()
+        .find(|ch| ch.field == field)
+        .unwrap_or_else(|| panic!("{}: {field} not changed: {:#?}", c.claim, c.changes))
+        .new
+        .clone()
+}
+
+/// Frequencies and REF*F8 of the claims written for `c`.
+fn written(c: &ClaimOutcome) -> Vec<(char, Option<&str>)> {
+    c.written
+        .iter()
+        .map(|w| (w.frequency, w.original_reference.as_deref()))
+        .collect()
+}
+
+#[test]
+fn every_denied_claim_as_expected() {
+    let (out, numbers) = Run::new().go();
+    let w = |key: &str| {
+        let c = claim(&out, key);
+        assert_eq!(c.disposition, Disposition::Written, "{key}: {c:#?}");
+        c
+    };
+    // CO-197 on the MRI line; the edit's 2300 REF*G1 answers the line's 2400 REF*G1 need.
+    let c = w("PCN7001");
+    assert_eq!(c.route, Route::CorrectedClaim);
+    assert_eq!(written(c), [('7', Some("2508000007001"))]);
+    assert_eq!(changed(c, "2300 REF*G1 02").as_deref(), Some("AUTH552201"));
+    // CO-31 + NM1*74: member id and last name from the 835, no edit.
+    let c = w("PCN7002");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::CorrectedClaim, vec![('7', Some("2508000007002"))])
+    );
+    assert_eq!(
+        changed(c, "2010BA NM1*IL 09").as_deref(),
+        Some("W700000092")
+    );
+    assert_eq!(changed(c, "2010BA NM1*IL 03").as_deref(), Some("ROEBUCK"));
+    assert!(
+        c.changes
+            .iter()
+            .filter(|ch| ch.source == Source::Remittance)
+            .count()
+            == 2
+    );
+    // PR-27 + NM1*74 for a dependant: the subscriber's member id.
+    let c = w("PCN7003");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::CorrectedClaim, vec![('7', Some("2508000007003"))])
+    );
+    assert_eq!(
+        changed(c, "2010BA NM1*IL 09").as_deref(),
+        Some("W700000093")
+    );
+    // CO-16 + N290: the rendering provider from the edits (2310B answers the 2420A need).
+    let c = w("PCN7004");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::CorrectedClaim, vec![('7', Some("2508000007004"))])
+    );
+    assert_eq!(changed(c, "2310B NM109").as_deref(), Some("1900000138"));
+    assert_eq!(changed(c, "2310B NM103").as_deref(), Some("OKAFOR"));
+    // CO-4 on the line without REF*6R, matched by code, date and charge.
+    let c = w("PCN7005");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::CorrectedClaim, vec![('7', Some("2508000007005"))])
+    );
+    assert_eq!(changed(c, "2400[2] SV101-4").as_deref(), Some("59"));
+    // CO-16 + M76 + MA130: a new claim, no REF*F8, diagnosis from the edits.
+    let c = w("PCN7006");
+    assert_eq!((c.route, written(c)), (Route::NewClaim, vec![('1', None)]));
+    assert_eq!(changed(c, "2300 HI01-2").as_deref(), Some("M5450"));
+    // CO-22 + NM1*PR: a new claim to the other payer; COB loops deferred.
+    let c = w("PCN7007");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::BillOtherPayer, vec![('1', None)])
+    );
+    assert_eq!(changed(c, "2010BB NM1*PR 09").as_deref(), Some("NMI0001"));
+    assert_eq!(
+        changed(c, "2010BB NM1*PR 03").as_deref(),
+        Some("NORTHERN MUTUAL INSURANCE")
+    );
+    assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+    // CO-299: void the original (unchanged) then a new claim with the new billing provider.
+    let c = w("PCN7009");
+    assert_eq!(c.route, Route::VoidAndNew);
+    assert_eq!(written(c), [('8', Some("2508000007009")), ('1', None)]);
+    assert_eq!(changed(c, "2010AA NM109").as_deref(), Some("1900000211"));
+    assert_eq!(changed(c, "2010AA REF*EI 02").as_deref(), Some("990000121"));
+    // Northern Mutual wants a new claim for a claim it denied outright.
+    let c = w("PCN8001");
+    assert_eq!((c.route, written(c)), (Route::NewClaim, vec![('1', None)]));
+    assert_eq!(changed(c, "2300 REF*G1 02").as_deref(), Some("NMA33210"));
+    // Partly paid: a replacement with the payer's REF*G1.
+    let c = w("PCN8002");
+    assert_eq!(
+        (c.route, written(c)),
+        (Route::CorrectedClaim, vec![('7', Some("2508100008002"))])
+    );
+    assert_eq!(changed(c, "2300 REF*G1 02").as_deref(), Some("NMA77001"));
+
+    let wl = |key: &str, route: Route, needed: &str| {
+        let c = claim(&out, key);
+        assert_eq!(
+            (c.disposition, c.route),
+            (Disposition::Worklisted, route),
+            "{key}: {c:#?}"
+        );
+        assert!(c.written.is_empty() && c.changes.is_empty(), "{key}");
+        assert!(
+            c.needed.iter().any(|n| n.contains(needed)),
+            "{key}: {:?}",
+            c.needed
+        );
+    };
+    wl(
+        "PCN7008",
+        Route::Appeal,
+        "medical necessity, citing policy LCDX0002",
+    );
+    wl(
+        "PCN7010",
+        Route::CorrectedClaim,
+        "2300 HI*ABK 01-2: the principal ICD-10-CM diagnosis",
+    );
+    wl("PCN7011", Route::CorrectedClaim, "original 837 not found");
+    wl(
+        "PCN7014",
+        Route::Appeal,
+        "decide together with the correctable denials",
+    );
+
+    // Paid claims are not denied; every denied claim is accounted for once.
+    assert!(
+        out.claims
+            .iter()
+            .all(|c| !["PCN7012", "PCN7013", "PCN8003"].contains(&c.claim.as_str()))
+    );
+    let n = out.counts();
+    assert_eq!(
+        (n.remittances, n.remit_claims, n.denied_claims),
+        (2, 16, 14)
+    );
+    assert_eq!((n.written, n.worklisted, n.skipped), (10, 4, 0));
+    assert_eq!((n.files, n.claims_in_files), (2, 11));
+    assert_eq!(n.by_route.get(&Route::CorrectedClaim), Some(&8));
+    assert_eq!(n.by_route.get(&Route::Appeal), Some(&2));
+    assert!(
+        out.input_errors.is_empty() && out.warnings.is_empty(),
+        "{:?} {:?}",
+        out.input_errors,
+        out.warnings
+    );
+    assert!(!out.failed());
+
+    // Files: one per submitter/receiver, fresh control numbers from the caller's counter.
+    let names: Vec<&str> = out.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["corrected-837P-0001.x12", "corrected-837I-0002.x12"]
+    );
+    assert_eq!(
+        out.files[0].claims,
+        [
+            "PCN7001/7",
+            "PCN7002/7",
+            "PCN7003/7",
+            "PCN7004/7",
+            "PCN7005/7",
+            "PCN7006/1",
+            "PCN7007/1",
+            "PCN7009/8",
+            "PCN7009/1"
+        ]
+    );
+    assert_eq!(
+        (out.files[1].sender.as_str(), out.files[1].receiver.as_str()),
+        ("DENALIHOSP", "ALPINECH")
+    );
+    assert_eq!(
+        (numbers.interchange, numbers.group, numbers.transaction),
+        (5003, 5003, 5003)
+    );
+    let p = String::from_utf8(out.files[0].bytes.clone()).unwrap();
+    assert!(p.starts_with("ISA*00*          *00*          *ZZ*DENALICLINIC   *ZZ*ALPINECH       *250320*0930*^*00501*000005001*0*T*:~\n"));
+    assert!(p.contains("\nGS*HC*DENALICLINIC*ALPINECH*20250320*0930*5001*X*005010X222A1~\n"));
+    assert!(p.contains("\nBHT*0019*00*DENALI0001*20250320*0930*CH~\n"));
+    assert!(p.ends_with("~\nGE*1*5001~\nIEA*1*000005001~\n"));
+
+    // Every denied claim, one CSV row each.
+    let all = out.claims_csv();
+    assert_eq!(all.lines().count(), 15);
+    assert!(all.contains("\nPCN7009,summit.835,SUMMIT01,CO-299,150,void_and_new,written,8+1,2508000007009,corrected-837P-0001.x12,"), "{all}");
+    assert!(all.contains("\nPCN7011,summit.835,SUMMIT01,CO-16 N290,150,corrected_claim,worklisted,,,,,\"original 837 not found: no CLM01 PCN7011"), "{all}");
+
+    // The worklist, in both formats.
+    let csv = out.worklist_csv();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows[0],
+        "claim,payer_id,payer_name,payer_claim_number,remit,codes,denied_amount,route,deadline,deadline_kind,needed"
+    );
+    assert!(rows[1].starts_with("PCN7008,SUMMIT01,SUMMIT HEALTH PLAN,2508000007008,summit.835,CO-50 N115,200,appeal,2025-09-10,appeal,"), "{}", rows[1]);
+    let json: serde_json::Value = serde_json::from_str(&out.worklist_json()).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(list[3]["claim"], "PCN7014");
+    assert_eq!(list[3]["codes"], "CO-4; CO-50 N115");
+    assert_eq!(list[3]["route"], "appeal");
+}
+
+#[test]
+fn without_payer_rules_a_denied_claim_gets_a_replacement() {
+    let (out, _) = Run {
+        payer_rules: false,
+        ..Run::new()
+    }
+    .go();
+    let c = claim(&out, "PCN8001");
+    assert_eq!(
+        (c.disposition, c.route),
+        (Disposition::Written, Route::CorrectedClaim)
+    );
+    assert_eq!(written(c), [('7', Some("2508100008001"))]);
+    assert_eq!(changed(c, "2300 REF*G1 02").as_deref(), Some("NMA33210"));
+}
+
+#[test]
+fn without_edits_claims_that_need_a_person_are_worklisted() {
+    let (out, _) = Run {
+        edits: None,
+        ..Run::new()
+    }
+    .go();
+    for (key, needed) in [
+        (
+            "PCN7001",
+            "2400[2] REF*G1 02: the prior authorization number",
+        ),
+        (
+            "PCN7004",
+            "2420A[1] NM1*82 09: the rendering provider's NPI",
+        ),
+        ("PCN7005", "2400[2] SV101-3: the modifier"),
+        ("PCN7006", "2300 HI*ABK 01-2"),
+        ("PCN7009", "2010AA NM1*85 09: the billing provider's NPI"),
+        ("PCN8001", "2300 REF*G1 02"),
+    ] {
+        let c = claim(&out, key);
+        assert_eq!(c.disposition, Disposition::Worklisted, "{key}");
+        assert!(
+            c.needed.iter().any(|n| n.starts_with(needed)),
+            "{key}: {:?}",
+            c.needed
+        );
+    }
+    for key in ["PCN7002", "PCN7003", "PCN7007", "PCN8002"] {
+        assert_eq!(claim(&out, key).disposition, Disposition::Written, "{key}");
+    }
+    assert_eq!(out.counts().written, 4);
+}
+
+#[test]
+fn bad_edits_keep_their_claim_off_the_files_and_are_reported() {
+    let mut edits = Run::new().edits.unwrap();
+    edits.push("PCN7002", "2300 CLM05-3", "7");
+    edits.push("PCN7003", "2010BA NM109", "W7*9");
+    edits.push("PCN9999", "2300 REF*G1", "X");
+    let (out, _) = Run {
+        edits: Some(edits),
+        ..Run::new()
+    }
+    .go();
+    let c = claim(&out, "PCN7002");
+    assert_eq!(c.disposition, Disposition::Worklisted);
+    assert!(
+        c.needed[0].contains("does not parse: CLM05-3 (frequency) follows the route"),
+        "{:?}",
+        c.needed
+    );
+    let c = claim(&out, "PCN7003");
+    assert_eq!(c.disposition, Disposition::Worklisted);
+    assert!(
+        c.needed[0].contains("contains the element separator"),
+        "{:?}",
+        c.needed
+    );
+    assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+    assert!(out.warnings[1].contains("PCN9999 is not a denied claim"));
+    assert_eq!(out.counts().written, 8);
+}
+
+#[test]
+fn a_claim_denied_again_later_is_handled_once() {
+    let mut run = Run::new();
+    run.remits.push(("summit-again.835", read("summit.835")));
+    let (out, _) = run.go();
+    let n = out.counts();
+    assert_eq!(
+        (n.denied_claims, n.written, n.worklisted, n.skipped),
+        (26, 10, 4, 12)
+    );
+    let first = out.claims.iter().find(|c| c.claim == "PCN7001").unwrap();
+    assert_eq!(first.disposition, Disposition::Skipped);
+    assert!(first.reason.starts_with("superseded"));
+    assert_eq!(claim(&out, "PCN8001").disposition, Disposition::Written);
+    let again = out
+        .claims
+        .iter()
+        .rev()
+        .find(|c| c.claim == "PCN7001")
+        .unwrap();
+    assert_eq!(
+        (again.disposition, again.remit.as_str()),
+        (Disposition::Written, "summit-again.835")
+    );
+}
+
+#[test]
+fn a_broken_input_does_not_stop_the_others() {
+    let mut run = Run::new();
+    run.remits
+        .push(("garbage.835", b"this is not X12".to_vec()));
+    let (out, _) = run.go();
+    assert_eq!(out.input_errors.len(), 1);
+    assert_eq!(out.input_errors[0].file, "garbage.835");
+    assert!(out.failed());
+    assert_eq!(out.counts().written, 10);
+}
+
+/// Every 837 set of a written file, read back with the 837 reader: no diagnostic at all.
+fn reparse(name: &str, bytes: &[u8]) -> Vec<Claim837Set> {
+    let mut reader = Reader::from_slice(bytes);
+    let mut sets = Vec::new();
+    while let Some(event) = reader.next_event().unwrap() {
+        if let Event::Transaction(tx) = event {
+            let (set, diags) = parse_837(&tx, &ParseOptions::default());
+            assert!(diags.is_empty(), "{name}: {diags:#?}");
+            sets.push(set);
+        }
+    }
+    assert!(
+        reader.diagnostics().is_empty(),
+        "{name}: {:#?}",
+        reader.diagnostics()
+    );
+    sets
+}
+
+#[test]
+fn written_files_read_back_clean_with_the_corrections() {
+    let (out, _) = Run::new().go();
+    let p = reparse(&out.files[0].name, &out.files[0].bytes);
+    assert_eq!(p.len(), 1);
+    let set = &p[0];
+    assert_eq!(set.claim_count(), 9);
+    let find = |pcn: &str, freq: char| {
+        set.claims()
+            .find(|c| {
+                c.patient_control_number() == Some(pcn)
+                    && c.frequency_code().map(|f| f.as_char()) == Some(freq)
+            })
+            .unwrap_or_else(|| panic!("{pcn}/{freq}"))
+    };
+    let c = find("PCN7001", '7');
+    assert_eq!(c.original_claim_number(), Some("2508000007001"));
+    assert_eq!(c.prior_authorization(), Some("AUTH552201"));
+    assert_eq!(c.lines().count(), 2, "a replacement carries every line");
+    let c = find("PCN7002", '7');
+    let name = c.subscriber().unwrap().name().unwrap();
+    assert_eq!(
+        (name.name(), name.first_name(), name.id()),
+        (Some("ROEBUCK"), Some("RICHARD"), Some("W700000092"))
+    );
+    let c = find("PCN7003", '7');
+    assert_eq!(c.subscriber().unwrap().member_id(), Some("W700000093"));
+    assert_eq!(
+        c.patient().unwrap().relationship(),
+        Some("19"),
+        "the dependant keeps its HL 23"
+    );
+    let c = find("PCN7004", '7');
+    let r = c.provider(denali_x12::claim::LoopId::L2310(b'B')).unwrap();
+    assert_eq!(
+        (r.name(), r.first_name(), r.id()),
+        (Some("OKAFOR"), Some("CHIDI"), Some("1900000138"))
+    );
+    let c = find("PCN7005", '7');
+    let mods: Vec<Vec<&str>> = c
+        .lines()
+        .map(|l| l.procedure().unwrap().modifiers)
+        .collect();
+    assert_eq!(mods, [vec!["GP"], vec!["GP", "59"]]);
+    let c = find("PCN7006", '1');
+    assert_eq!(c.original_claim_number(), None);
+    assert_eq!(c.diagnoses()[0].code, "M5450");
+    let c = find("PCN7007", '1');
+    assert_eq!(
+        c.subscriber().unwrap().payer().unwrap().id(),
+        Some("NMI0001")
+    );
+    let void = find("PCN7009", '8');
+    assert_eq!(void.original_claim_number(), Some("2508000007009"));
+    assert_eq!(
+        void.billing_provider().unwrap().npi(),
+        Some("1900000013"),
+        "the void is the original"
+    );
+    let new = find("PCN7009", '1');
+    assert_eq!(new.original_claim_number(), None);
+    assert_eq!(new.billing_provider().unwrap().npi(), Some("1900000211"));
+    assert_eq!(new.billing_provider().unwrap().tax_id(), Some("990000121"));
+
+    let i = reparse(&out.files[1].name, &out.files[1].bytes);
+    let set = &i[0];
+    assert_eq!(set.claim_count(), 2);
+    let c = set.find_claim("PCN8001").unwrap();
+    assert_eq!(c.frequency_code().map(|f| f.as_char()), Some('1'));
+    assert_eq!(
+        (c.prior_authorization(), c.original_claim_number()),
+        (Some("NMA33210"), None)
+    );
+    let c = set.find_claim("PCN8002").unwrap();
+    assert_eq!(c.frequency_code().map(|f| f.as_char()), Some('7'));
+    assert_eq!(
+        (c.prior_authorization(), c.original_claim_number()),
+        (Some("NMA77001"), Some("2508100008002"))
+    );
+}
+
+/// `x12-validate`: `$DENALI_SHARED_TOOLS/x12-validate`, else `<workspace>/../shared/tools/`.
+fn validator() -> Option<PathBuf> {
+    let dir = match std::env::var_os("DENALI_SHARED_TOOLS") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools"),
+    };
+    let tool = dir.join("x12-validate");
+    tool.is_file().then_some(tool)
+}
+
+#[test]
+fn pyx12_accepts_every_written_file() {
+    let Some(tool) = validator() else {
+        println!(
+            "skipped: x12-validate not found (set DENALI_SHARED_TOOLS to the directory holding it)"
+        );
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("denali-correct-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut paths = Vec::new();
+    for (label, run) in [
+        ("rules", Run::new()),
+        (
+            "no-rules",
+            Run {
+                payer_rules: false,
+                ..Run::new()
+            },
+        ),
+        (
+            "no-edits",
+            Run {
+                edits: None,
+                ..Run::new()
+            },
+        ),
+    ] {
+        let (out, _) = run.go();
+        assert!(!out.files.is_empty());
+        for f in &out.files {
+            let p = tmp.join(format!("{label}-{}", f.name));
+            std::fs::write(&p, &f.bytes).unwrap();
+            paths.push(p);
+        }
+    }
+    let result = Command::new(&tool)
+        .args(&paths)
+        .output()
+        .expect("run x12-validate");
+    let text = String::from_utf8_lossy(&result.stdout).into_owned()
+        + &String::from_utf8_lossy(&result.stderr);
+    println!("{text}");
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        result.status.success(),
+        "x12-validate reported errors:\n{text}"
+    );
+    assert_eq!(text.matches(": OK (pyx12").count(), paths.len(), "{text}");
+}
