@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# usage: benches/measure.sh [SIZE]   (SIZE as for `gen`, default 100M)
+# Whole-process throughput and peak memory on one core (taskset -c 0), side by side with
+# `wc -l` on the same file as the floor. Prints a Markdown table for BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size="${1:-100M}"
+cargo build -q --release -p denali -p denali-benches
+bin=target/release
+dir="${TMPDIR:-/tmp}/denali-measure"
+mkdir -p "$dir"
+[ -s "$dir/gen.835" ] && [ "$(cat "$dir/size" 2>/dev/null)" = "$size" ] || {
+  "$bin/gen" 835 --bytes "$size" --seed 7 -o "$dir/gen.835" 2>/dev/null
+  "$bin/gen" 837p --bytes "$size" --seed 7 -o "$dir/gen.837" 2>/dev/null
+  echo "$size" > "$dir/size"
+}
+one="taskset -c 0"
+measure() { # name, bytes, command...
+  local name=$1 bytes=$2; shift 2
+  local t0 t1 rss
+  t0=$(date +%s.%N)
+  rss=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  t1=$(date +%s.%N)
+  python3 -c "import sys; b=$bytes; s=$t1-$t0; print(f'| {sys.argv[1]} | {b/1e6:.0f} MB | {s:.2f} s | {b/1e6/s:.0f} MB/s | {int(sys.argv[2])/1024:.1f} MB |')" "$name" "$rss"
+}
+b835=$(stat -c %s "$dir/gen.835"); b837=$(stat -c %s "$dir/gen.837")
+echo "| what | input | time | throughput | peak RSS |"
+echo "|---|---|---|---|---|"
+measure "floor: wc -l (835)" "$b835" $one wc -l "$dir/gen.835"
+measure "denali validate (tokenize + typed 835 + balancing)" "$b835" $one "$bin/denali" validate "$dir/gen.835"
+measure "denali report --format csv --threads 1" "$b835" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/gen.835"
+measure "denali report --format csv, 2 threads, same file as 4 inputs" "$((b835 * 4))" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835" "$dir/gen.835" "$dir/gen.835" "$dir/gen.835"
+measure "floor: wc -l (837P)" "$b837" $one wc -l "$dir/gen.837"
+measure "denali fmt (837P parse + emit, byte for byte)" "$b837" $one "$bin/denali" fmt "$dir/gen.837"
