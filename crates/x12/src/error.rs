@@ -25,6 +25,7 @@ impl SegmentId {
     };
 
     /// Builds an id from its bytes; `None` unless they are 2 or 3 ASCII upper-case letters or digits.
+    #[inline]
     pub fn new(raw: &[u8]) -> Option<SegmentId> {
         if !(2..=3).contains(&raw.len()) {
             return None;
@@ -48,17 +49,20 @@ impl SegmentId {
     }
 
     /// The id as text (`""` for the empty id).
+    #[inline]
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or(&[]);
         std::str::from_utf8(bytes).unwrap_or("")
     }
 
     /// The id as bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..usize::from(self.len)).unwrap_or(&[])
     }
 
     /// Whether this id equals the given text.
+    #[inline]
     pub fn is(&self, s: &str) -> bool {
         self.as_bytes() == s.as_bytes()
     }

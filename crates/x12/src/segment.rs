@@ -21,6 +21,7 @@ pub struct Segment<'a> {
 impl<'a> Segment<'a> {
     /// A segment over `raw` (id first, no terminator). `offset` is the byte offset of its first
     /// byte in the input and `index` its 1-based index in the input.
+    #[inline]
     pub fn new(
         id: SegmentId,
         raw: &'a [u8],
@@ -38,11 +39,13 @@ impl<'a> Segment<'a> {
     }
 
     /// The segment id, e.g. `CLP`.
+    #[inline]
     pub fn id(&self) -> SegmentId {
         self.id
     }
 
     /// The raw bytes from the id up to (not including) the terminator.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.raw
     }
@@ -53,6 +56,7 @@ impl<'a> Segment<'a> {
     }
 
     /// Position of the segment as a whole.
+    #[inline]
     pub fn position(&self) -> Position {
         Position {
             offset: self.offset,
@@ -84,6 +88,7 @@ impl<'a> Segment<'a> {
 
     /// Position of element `n` (1-based) when `el` is that element's bytes (as returned by this
     /// segment's accessors): O(1), unlike [`Segment::element_position`].
+    #[inline]
     pub fn position_of(&self, n: usize, el: &[u8]) -> Position {
         let mut pos = self.position().at_element(n);
         let delta = (el.as_ptr() as usize).wrapping_sub(self.raw.as_ptr() as usize);
@@ -94,6 +99,7 @@ impl<'a> Segment<'a> {
     }
 
     /// The elements after the id, in order (element 1 first). Empty elements are included.
+    #[inline]
     pub fn elements(&self) -> Elements<'a> {
         let sep = self.delimiters.element;
         let id_len = usize::from(self.id.as_bytes().len() as u8);
@@ -126,6 +132,7 @@ impl<'a> Segment<'a> {
 
     /// Splits all elements into `out` (cleared first): `out[0]` is element 1. Reuse `out` across
     /// segments to avoid allocation.
+    #[inline]
     pub fn split_into(&self, out: &mut Vec<Element<'a>>) {
         out.clear();
         out.extend(self.elements());
@@ -189,11 +196,13 @@ pub struct Element<'a> {
 
 impl<'a> Element<'a> {
     /// An element over raw bytes.
+    #[inline]
     pub fn new(raw: &'a [u8], delimiters: Delimiters) -> Element<'a> {
         Element { raw, delimiters }
     }
 
     /// The raw bytes, components and repetitions included.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.raw
     }
@@ -204,16 +213,19 @@ impl<'a> Element<'a> {
     }
 
     /// Whether the element is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
     }
 
     /// Components of a composite element (a simple element yields itself once).
+    #[inline]
     pub fn components(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.raw.split(split_on(self.delimiters.component))
     }
 
     /// Component `n` (1-based); empty when absent.
+    #[inline]
     pub fn component(&self, n: usize) -> &'a [u8] {
         if n == 0 {
             return &[];

@@ -36,6 +36,33 @@ pub fn decimal(b: &[u8]) -> Option<Decimal> {
     if digits.is_empty() {
         return None;
     }
+    // Amounts are short: up to 18 digits fit an i64, which is far cheaper than i128 maths.
+    if digits.len() <= 18 {
+        let mut mantissa: i64 = 0;
+        let mut scale: u32 = 0;
+        let mut seen_point = false;
+        let mut ndigits = 0u32;
+        for &c in digits {
+            match c {
+                b'0'..=b'9' => {
+                    ndigits += 1;
+                    mantissa = mantissa * 10 + i64::from(c - b'0');
+                    if seen_point {
+                        scale += 1;
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => return None,
+            }
+        }
+        if ndigits == 0 {
+            return None;
+        }
+        if neg {
+            mantissa = -mantissa;
+        }
+        return Decimal::try_new(mantissa, scale).ok();
+    }
     let mut mantissa: i128 = 0;
     let mut scale: u32 = 0;
     let mut seen_point = false;
@@ -121,6 +148,19 @@ mod tests {
             assert_eq!(decimal(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(decimal(b"12345678901234567890123456789"), None);
+        // Both sides of the 18-digit fast path agree with the wide path.
+        for s in [
+            "123456789012345678",
+            "-12345678901234567.8",
+            "1234567890123456789",
+            "-0.000000000000000001",
+            "1234567890123456789012345678",
+        ] {
+            let want: Decimal = s.parse().unwrap();
+            let got = decimal(s.as_bytes()).unwrap();
+            assert_eq!(got, want, "{s}");
+            assert_eq!(got.to_string(), want.to_string(), "{s}");
+        }
     }
 
     #[test]

@@ -30,8 +30,12 @@ macro_rules! code_enum {
             pub fn code(&self) -> &str {
                 match self {
                     $( $name::$variant => {
-                        // the literal is ASCII by construction
-                        std::str::from_utf8($code).unwrap_or("")
+                        // the literal is ASCII by construction; decoded at compile time
+                        const CODE: &str = match std::str::from_utf8($code) {
+                            Ok(s) => s,
+                            Err(_) => "",
+                        };
+                        CODE
                     } )*
                     $name::Other(s) => s.as_str(),
                 }

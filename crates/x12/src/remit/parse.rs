@@ -27,10 +27,32 @@ enum State {
 struct Seg<'s, 'a> {
     seg: Segment<'a>,
     els: &'s [Element<'a>],
+    /// The segment as text when it is valid UTF-8 (checked once, so elements need no check).
+    text: Option<&'a str>,
     diags: &'s mut Vec<Diagnostic>,
 }
 
 impl<'a> Seg<'_, 'a> {
+    /// Text of element bytes `b` (a sub-slice of this segment): sliced from the segment's text
+    /// when that was valid UTF-8, else decoded with replacement like [`value::text`].
+    #[inline]
+    fn text_of(&self, b: &'a [u8]) -> Text {
+        match self.text.and_then(|s| sub_str(s, b)) {
+            Some(t) => Text::new(t),
+            None => value::text(b),
+        }
+    }
+
+    #[inline]
+    fn opt_text_of(&self, b: &'a [u8]) -> Option<Text> {
+        if b.is_empty() {
+            None
+        } else {
+            Some(self.text_of(b))
+        }
+    }
+
+    #[inline]
     fn b(&self, n: usize) -> &'a [u8] {
         n.checked_sub(1)
             .and_then(|i| self.els.get(i))
@@ -43,11 +65,11 @@ impl<'a> Seg<'_, 'a> {
     }
 
     fn text(&self, n: usize) -> Text {
-        value::text(self.b(n))
+        self.text_of(self.b(n))
     }
 
     fn opt_text(&self, n: usize) -> Option<Text> {
-        value::opt_text(self.b(n))
+        self.opt_text_of(self.b(n))
     }
 
     fn pos(&self, n: usize) -> Position {
@@ -136,14 +158,14 @@ impl<'a> Seg<'_, 'a> {
             return None;
         }
         let mut comps = el.components();
-        let qualifier = value::text(comps.next().unwrap_or(&[]));
-        let code = value::text(comps.next().unwrap_or(&[]));
+        let qualifier = self.text_of(comps.next().unwrap_or(&[]));
+        let code = self.text_of(comps.next().unwrap_or(&[]));
         let mut modifiers = Vec::new();
         let mut description = None;
         for (i, c) in comps.enumerate() {
             match i {
-                0..=3 if !c.is_empty() => modifiers.push(value::text(c)),
-                4 => description = value::opt_text(c),
+                0..=3 if !c.is_empty() => modifiers.push(self.text_of(c)),
+                4 => description = self.opt_text_of(c),
                 _ => {}
             }
         }
@@ -198,7 +220,7 @@ impl<'a> Seg<'_, 'a> {
             let quantity = self.opt_dec(i + 2, "CAS adjustment quantity");
             out.push(Adjustment {
                 group: group.clone(),
-                reason: value::text(reason),
+                reason: self.text_of(reason),
                 amount,
                 quantity,
                 position: self.pos(i),
@@ -208,7 +230,7 @@ impl<'a> Seg<'_, 'a> {
     }
 
     fn remark(&self, qualifier: &str, n: usize) -> Option<Remark> {
-        value::opt_text(self.b(n)).map(|code| Remark {
+        self.opt_text(n).map(|code| Remark {
             qualifier: Text::new(qualifier),
             code,
         })
@@ -253,6 +275,9 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
     let mut header_number: Option<Text> = None;
     let mut claim: Option<ClaimPayment> = None;
     let mut line: Option<ServicePayment> = None;
+    // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
+    // sliced from it (and checked one by one only when the set as a whole is not valid).
+    let tx_text = std::str::from_utf8(tx.as_bytes()).ok();
 
     for seg in tx.segments() {
         seg.split_into(&mut els);
@@ -268,7 +293,11 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             ));
         }
         let raw = seg.as_bytes();
-        if !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
+        let text = match tx_text {
+            Some(t) => sub_str(t, raw).or_else(|| std::str::from_utf8(raw).ok()),
+            None => std::str::from_utf8(raw).ok(),
+        };
+        if text.is_none() {
             diags.push(Diagnostic::warning(
                 DiagnosticCode::InvalidValue,
                 seg.position(),
@@ -278,6 +307,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
         let mut s = Seg {
             seg,
             els: &els,
+            text,
             diags: &mut diags,
         };
         match seg.id().as_bytes() {
@@ -521,8 +551,8 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 while i <= s.els.len() {
                     if let Some(el) = s.el(i).filter(|e| !e.is_empty()) {
                         items.push(ProviderAdjustmentItem {
-                            reason: value::text(el.component(1)),
-                            reference: value::opt_text(el.component(2)),
+                            reason: s.text_of(el.component(1)),
+                            reference: s.opt_text_of(el.component(2)),
                             amount: s.dec(i + 1, "PLB adjustment amount"),
                         });
                     }
@@ -557,6 +587,15 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
     }
     balance(&rem, bpr_pos, &mut diags);
     (rem, diags)
+}
+
+/// `part` (a sub-slice of `whole`'s bytes) as a slice of `whole`, when it lies on character
+/// boundaries.
+#[inline]
+fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    let t = whole.get(start..start.checked_add(part.len())?)?;
+    (t.as_ptr() == part.as_ptr()).then_some(t)
 }
 
 fn unexpected(s: &mut Seg<'_, '_>, what: &'static str) {
