@@ -338,11 +338,19 @@ pub(crate) fn code_key(code: &str) -> Option<(&str, u32)> {
 /// published. Other text is returned trimmed and upper-cased, so it still shows up as an
 /// unknown code.
 pub fn normalize_code(s: &str) -> String {
-    // Fast path: codes as real files send them (`16`, `N290`, `MA130`) are already normal, and
-    // this runs for every remark of every claim.
+    normalized(s).into_owned()
+}
+
+/// [`normalize_code`] without the allocation when the code is already normal (codes as real
+/// files send them: `16`, `N290`, `MA130`); lookups run this for every code of every claim.
+pub(crate) fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
     if is_normal(s) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
+    std::borrow::Cow::Owned(normalize_slow(s))
+}
+
+fn normalize_slow(s: &str) -> String {
     let upper = s.trim().to_ascii_uppercase();
     match code_key(&upper) {
         Some(("MA", n)) => format!("MA{n:02}"),

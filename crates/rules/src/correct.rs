@@ -29,7 +29,7 @@ use std::fmt;
 use denali_x12::remit::{ClaimPayment, Name, Procedure, ServicePayment};
 use serde::Serialize;
 
-use crate::codes::{Class, Route, normalize_code};
+use crate::codes::{Class, Route, normalized};
 use crate::explain::{Explanation, RuleSet};
 use crate::payer::PayerRule;
 
@@ -426,8 +426,7 @@ pub fn plan(input: &CorrectionInput<'_>) -> CorrectionPlan {
     }
     let fixes = collect_fixes(input, corrected.as_ref());
     // 3. A different billing provider cannot be set on a replacement claim.
-    let billing_provider_ineligible =
-        e.carc.as_deref().map(normalize_code).as_deref() == Some("299");
+    let billing_provider_ineligible = e.carc.as_deref().map(normalized).as_deref() == Some("299");
     if route == Route::CorrectedClaim && billing_provider_ineligible {
         route = Route::VoidAndNew;
         notes.push(
@@ -489,11 +488,11 @@ fn collect_fixes(input: &CorrectionInput<'_>, corrected: Option<&MemberCorrectio
     }
     let mut fixes: Vec<Fix> = Vec::new();
     if let Some(carc) = e.carc.as_deref() {
-        let carc = normalize_code(carc);
+        let carc = normalized(carc);
         add(&mut fixes, carc_fixes(&carc));
         // NPI missing/invalid/mismatched: the line's rendering provider, else the billing one
         // (a RARC such as N290 or N257 names it exactly).
-        if matches!(carc.as_str(), "206" | "207" | "208") {
+        if matches!(carc.as_ref(), "206" | "207" | "208") {
             let named = e.rarcs.iter().any(|r| !rarc_fixes(&r.code).is_empty());
             if !named {
                 let fix = if input.line.is_some() {

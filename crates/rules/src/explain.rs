@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::args::CodeQuery;
 use crate::codes::{
-    Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, normalize_code,
+    Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, normalize_code, normalized,
 };
 use crate::tables::{self, CarcEntry, GroupOverride, RarcEntry};
 
@@ -134,24 +134,30 @@ impl RuleSet {
 
     /// The CARC reading in effect: a user override if any, else the built-in row.
     pub fn carc(&self, code: &str) -> Option<&CarcEntry> {
-        let code = normalize_code(code);
-        self.carcs.get(&code).or_else(|| tables::lookup_carc(&code))
+        let code = normalized(code);
+        self.carcs
+            .get(code.as_ref())
+            .or_else(|| tables::lookup_carc(&code))
     }
 
     /// The RARC refinement in effect: a user override if any, else the built-in row.
     pub fn rarc(&self, code: &str) -> Option<&RarcEntry> {
-        let code = normalize_code(code);
-        self.rarcs.get(&code).or_else(|| tables::lookup_rarc(&code))
+        let code = normalized(code);
+        self.rarcs
+            .get(code.as_ref())
+            .or_else(|| tables::lookup_rarc(&code))
     }
 
     /// The (group, CARC) override in effect: a user override if any, else the built-in row,
     /// unless a user override re-classified the CARC itself (then the generic group rules apply).
     pub fn group_override(&self, group: &GroupCode, carc: &str) -> Option<&GroupOverride> {
-        let code = normalize_code(carc);
-        if let Some(o) = self.groups.get(&(group.clone(), code.clone())) {
+        let code = normalized(carc);
+        if !self.groups.is_empty()
+            && let Some(o) = self.groups.get(&(group.clone(), code.to_string()))
+        {
             return Some(o);
         }
-        if self.reclassified.contains(&code) {
+        if self.reclassified.contains(code.as_ref()) {
             return None;
         }
         tables::lookup_group_override(group, &code)
@@ -160,8 +166,8 @@ impl RuleSet {
     /// The description to show for a CARC or RARC: a loaded official text if present, else
     /// ours (from an override or the built-in table).
     pub fn description(&self, code: &str) -> Option<&str> {
-        let code = normalize_code(code);
-        if let Some(text) = self.descriptions.get(&code) {
+        let code = normalized(code);
+        if let Some(text) = self.descriptions.get(code.as_ref()) {
             return Some(text);
         }
         if crate::codes::is_rarc_shape(&code) {

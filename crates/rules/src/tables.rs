@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::codes::{
     Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, code_key, is_rarc_shape,
-    normalize_code,
+    normalize_code, normalized,
 };
 use crate::error::Error;
 
@@ -190,6 +190,9 @@ impl GroupOverride {
 struct Parsed<T> {
     rows: Vec<T>,
     errors: Vec<Error>,
+    /// `rows[i].sort_key()`, worked out once: binary searches compare these instead of
+    /// re-splitting every probed row's code.
+    keys: Vec<(String, String, u32)>,
 }
 
 static CARCS: LazyLock<Parsed<CarcEntry>> =
@@ -247,6 +250,14 @@ fn finish<T: TableRow>(mut parsed: Parsed<T>) -> Parsed<T> {
     }
     parsed.rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     parsed.rows.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    parsed.keys = parsed
+        .rows
+        .iter()
+        .map(|r| {
+            let (g, p, n) = r.sort_key();
+            (g.to_string(), p.to_string(), n)
+        })
+        .collect();
     parsed
 }
 
@@ -292,7 +303,11 @@ fn parse_rows<T>(
             }),
         }
     }
-    Parsed { rows, errors }
+    Parsed {
+        rows,
+        errors,
+        keys: Vec::new(),
+    }
 }
 
 fn field<'a>(fields: &[&'a str], i: usize) -> &'a str {
@@ -457,10 +472,12 @@ fn group_row(f: &[&'static str]) -> Result<GroupOverride, String> {
     })
 }
 
-fn search<'t, T: TableRow>(rows: &'t [T], key: SortKey<'_>) -> Option<&'t T> {
-    rows.binary_search_by(|row| row.sort_key().cmp(&key))
+fn search<'t, T>(table: &'t Parsed<T>, key: SortKey<'_>) -> Option<&'t T> {
+    table
+        .keys
+        .binary_search_by(|(g, p, n)| (g.as_str(), p.as_str(), *n).cmp(&key))
         .ok()
-        .and_then(|i| rows.get(i))
+        .and_then(|i| table.rows.get(i))
 }
 
 /// Every built-in CARC, sorted (numeric codes first, then by letter prefix and number).
@@ -480,23 +497,23 @@ pub fn group_override_table() -> &'static [GroupOverride] {
 
 /// Looks a CARC up in the built-in table. Accepts any case and leading zeros (`"045"`).
 pub fn lookup_carc(code: &str) -> Option<&'static CarcEntry> {
-    let code = normalize_code(code);
+    let code = normalized(code);
     let (prefix, n) = code_key(&code)?;
-    search(carc_table(), ("", prefix, n))
+    search(&CARCS, ("", prefix, n))
 }
 
 /// Looks a RARC up in the built-in table. Accepts any case and leading zeros.
 pub fn lookup_rarc(code: &str) -> Option<&'static RarcEntry> {
-    let code = normalize_code(code);
+    let code = normalized(code);
     let (prefix, n) = code_key(&code)?;
-    search(rarc_table(), ("", prefix, n))
+    search(&RARCS, ("", prefix, n))
 }
 
 /// Looks up the built-in override for a (group, CARC) pair.
 pub fn lookup_group_override(group: &GroupCode, carc: &str) -> Option<&'static GroupOverride> {
-    let code = normalize_code(carc);
+    let code = normalized(carc);
     let (prefix, n) = code_key(&code)?;
-    search(group_override_table(), (group.as_str(), prefix, n))
+    search(&GROUPS, (group.as_str(), prefix, n))
 }
 
 /// Problems found in the compiled-in tables: malformed rows (which are skipped), rows out of
