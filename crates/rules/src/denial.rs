@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use denali_x12::remit::{ClaimPayment, ClaimStatus, Remittance, ServicePayment};
@@ -195,8 +196,8 @@ pub struct ClassifiedAdjustment {
     pub amount: Decimal,
     /// The adjusted quantity, if sent.
     pub quantity: Option<Decimal>,
-    /// The classification.
-    pub explanation: Explanation,
+    /// The classification (shared: a remittance repeats the same few readings many times).
+    pub explanation: Arc<Explanation>,
     /// Whether this triplet is reported as a [`Denial`].
     pub is_denial: bool,
 }
@@ -222,8 +223,8 @@ pub struct Denial {
     pub payer_id: Option<String>,
     /// Whether the line (line level) or claim (claim level) got nothing: a full denial.
     pub full: bool,
-    /// The classification.
-    pub explanation: Explanation,
+    /// The classification (shared with the [`ClassifiedAdjustment`] it comes from).
+    pub explanation: Arc<Explanation>,
     /// Route and 837 changes.
     pub corrections: CorrectionPlan,
     /// The governing deadline, when the route has one and the 835 gives its start date.
@@ -340,15 +341,15 @@ struct ClaimCtx<'a> {
     remit_date: Option<NaiveDate>,
 }
 
-/// (group, CARC, RARCs): what an explanation depends on.
-type ExplainKey = (String, String, Vec<String>);
-
 /// Explanations already worked out in this remittance. A payment repeats the same few
 /// (group, CARC, RARCs) combinations across hundreds of claims, and explaining one builds several
-/// strings, so each combination is explained once per [`assess`] call.
+/// strings, so each combination is explained once per [`assess`] call and then shared.
 struct ExplainCache<'a> {
     rules: &'a RuleSet,
-    seen: std::cell::RefCell<std::collections::HashMap<ExplainKey, Explanation>>,
+    /// Keyed by (group, CARC, RARCs) encoded as one string (see [`ExplainCache::key`]).
+    seen: std::cell::RefCell<std::collections::HashMap<String, Arc<Explanation>>>,
+    /// Scratch space for the key, so a hit allocates nothing.
+    key: std::cell::RefCell<String>,
 }
 
 impl<'a> ExplainCache<'a> {
@@ -356,17 +357,33 @@ impl<'a> ExplainCache<'a> {
         ExplainCache {
             rules,
             seen: Default::default(),
+            key: Default::default(),
         }
     }
 
-    fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Explanation {
-        let key = (group.to_string(), carc.to_string(), rarcs.to_vec());
-        if let Some(e) = self.seen.borrow().get(&key) {
-            return e.clone();
+    /// Writes (group, CARC, RARCs) to `out` as length-prefixed parts, so different triples never
+    /// share a key whatever bytes the codes hold.
+    fn key(out: &mut String, group: &str, carc: &str, rarcs: &[String]) {
+        use std::fmt::Write;
+        out.clear();
+        for part in [group, carc]
+            .into_iter()
+            .chain(rarcs.iter().map(String::as_str))
+        {
+            let _ = write!(out, "{}:", part.len());
+            out.push_str(part);
+        }
+    }
+
+    fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Arc<Explanation> {
+        let mut key = self.key.borrow_mut();
+        Self::key(&mut key, group, carc, rarcs);
+        if let Some(e) = self.seen.borrow().get(key.as_str()) {
+            return Arc::clone(e);
         }
         let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
-        let e = self.rules.explain(Some(group), Some(carc), &refs);
-        self.seen.borrow_mut().insert(key, e.clone());
+        let e = Arc::new(self.rules.explain(Some(group), Some(carc), &refs));
+        self.seen.borrow_mut().insert(key.clone(), Arc::clone(&e));
         e
     }
 }
@@ -534,7 +551,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
             rarcs: claim_rarcs.clone(),
             amount,
             quantity: None,
-            explanation: e,
+            explanation: Arc::new(e),
             is_denial: true,
         });
     }
@@ -654,7 +671,7 @@ fn make_denial(
         amount: a.amount,
         payer_id: c.rem.payer_id().map(str::to_string),
         full,
-        explanation: a.explanation.clone(),
+        explanation: Arc::clone(&a.explanation),
         corrections,
         deadline,
     }
