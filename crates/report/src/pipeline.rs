@@ -138,7 +138,9 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
         .map(|input| {
             let name = input.name();
             let mut entries = Vec::new();
-            let r = process(input, &name, opts, &mut |e| entries.push(e));
+            let r = process(input, opts, &mut |out, rem| {
+                add_rows(out, &name, rem, opts, &mut |e| entries.push(e))
+            });
             progress(&name);
             (name, r, entries)
         })
@@ -200,8 +202,8 @@ pub fn stream(
         .par_iter()
         .map(|s| {
             let mut rec = Recurrence::default();
-            process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
-                rec.add(&e)
+            process(Input::Path(s.path.clone()), opts, &mut |_, rem| {
+                count_keys(rem, opts, &mut rec)
             });
             rec
         })
@@ -212,11 +214,13 @@ pub fn stream(
     if sources.len() == 1 || rayon::current_num_threads() == 1 {
         for s in &sources {
             let mut failed = None;
-            let r = process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
-                if failed.is_none() {
-                    let row = totals.finish(e, &recurrence, opts);
-                    failed = sink(&row).err();
-                }
+            let r = process(Input::Path(s.path.clone()), opts, &mut |out, rem| {
+                add_rows(out, &s.name, rem, opts, &mut |e| {
+                    if failed.is_none() {
+                        let row = totals.finish(e, &recurrence, opts);
+                        failed = sink(&row).err();
+                    }
+                })
             });
             progress(&s.name);
             if let Some(e) = failed {
@@ -230,10 +234,12 @@ pub fn stream(
             .map(|s| {
                 let mut spill = Spill::new()?;
                 let mut failed = None;
-                let r = process(Input::Path(s.path.clone()), &s.name, opts, &mut |e| {
-                    if failed.is_none() {
-                        failed = spill.push(&e).err();
-                    }
+                let r = process(Input::Path(s.path.clone()), opts, &mut |out, rem| {
+                    add_rows(out, &s.name, rem, opts, &mut |e| {
+                        if failed.is_none() {
+                            failed = spill.push(&e).err();
+                        }
+                    })
                 });
                 progress(&s.name);
                 match failed {
@@ -443,11 +449,11 @@ fn add_file(s: &mut Summary, name: String, r: FileResult) {
     }
 }
 
+/// Reads one input and hands each 835 remittance to `on_remit`; counts what the reader saw.
 fn process(
     input: Input,
-    name: &str,
     opts: &ReportOptions,
-    emit: &mut dyn FnMut(Entry),
+    on_remit: &mut dyn FnMut(&mut FileResult, &Remittance),
 ) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
@@ -487,7 +493,7 @@ fn process(
                 if opts.redact {
                     rem.redact();
                 }
-                add_rows(&mut out, name, &rem, opts, emit);
+                on_remit(&mut out, &rem);
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -588,12 +594,7 @@ fn add_rows(
                 .map(|dl| dl.date.to_string())
                 .unwrap_or_default();
             let base = denali_rules::prioritize(d, 1, ctx);
-            let key = (
-                payer.clone(),
-                d.carc.clone(),
-                row.rarcs.clone(),
-                row.procedure.clone(),
-            );
+            let key = recurrence_key(&payer, claim, d);
             emit(Entry::Denial(Pending {
                 row,
                 key,
@@ -601,6 +602,34 @@ fn add_rows(
                 amount: d.amount,
                 category,
             }));
+        }
+    }
+}
+
+/// (payer, CARC, RARCs, procedure) of a denial: the same in both passes of [`stream`].
+fn recurrence_key(payer: &str, claim: &ClaimPayment, d: &denali_rules::Denial) -> RecurrenceKey {
+    let procedure = d
+        .line_index
+        .and_then(|i| claim.service_lines.get(i))
+        .map(|l| l.procedure.code.to_string())
+        .unwrap_or_default();
+    (
+        payer.to_string(),
+        d.carc.clone(),
+        d.rarcs.join(";"),
+        procedure,
+    )
+}
+
+/// The first pass of [`stream`]: only which denials recur, without rows or correction plans.
+fn count_keys(rem: &Remittance, opts: &ReportOptions, rec: &mut Recurrence) {
+    let payer = opt(rem.payer_id());
+    for ca in denali_rules::detect(rem, &opts.context).claims {
+        let Some(claim) = rem.claims.get(ca.claim_index) else {
+            continue;
+        };
+        for d in &ca.denials {
+            *rec.0.entry(recurrence_key(&payer, claim, d)).or_default() += 1;
         }
     }
 }

@@ -100,7 +100,7 @@ pub use codes::{Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, 
 pub use correct::{Action, ClaimKind, CorrectionInput, CorrectionPlan, Proposal, plan};
 pub use denial::{
     Assessment, ClaimAssessment, ClassifiedAdjustment, Context, Denial, Level, Outcome, assess,
-    assess_with_kind,
+    assess_with_kind, detect,
 };
 pub use error::Error;
 pub use explain::{Explanation, Remark, RuleSet};

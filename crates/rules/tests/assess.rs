@@ -1024,3 +1024,56 @@ fn remit_without_dates_gives_no_appeal_deadline() {
     let a = assess_default(&rem);
     assert!(a.claims[0].denials[0].deadline.is_none());
 }
+
+/// `detect` finds exactly the denials `assess` finds (the report's first pass relies on it).
+#[test]
+fn detect_finds_the_same_denials_as_assess() {
+    let files = [
+        "835/basic.835",
+        "835/large_200.835",
+        "835/v4010.835",
+        "835/zero_pay_non.835",
+    ];
+    for f in files {
+        let bytes = std::fs::read(fixtures().join(f)).expect("fixture");
+        let mut reader = denali_x12::Reader::from_slice(&bytes);
+        while let Some(ev) = reader.next_event().expect("read") {
+            let denali_x12::Event::Transaction(tx) = ev else {
+                continue;
+            };
+            let (rem, _) = denali_x12::remit::parse_835(&tx, &Default::default());
+            let ctx = denali_rules::Context::new(as_of());
+            let full = denali_rules::assess(&rem, &ctx);
+            let quick = denali_rules::detect(&rem, &ctx);
+            let key = |a: &denali_rules::Assessment| -> Vec<_> {
+                a.claims
+                    .iter()
+                    .map(|c| {
+                        let ds: Vec<_> = c
+                            .denials
+                            .iter()
+                            .map(|d| {
+                                (
+                                    d.line_index,
+                                    d.group.clone(),
+                                    d.carc.clone(),
+                                    d.rarcs.clone(),
+                                    d.amount,
+                                )
+                            })
+                            .collect();
+                        (c.claim_index, c.outcome, ds)
+                    })
+                    .collect()
+            };
+            assert_eq!(key(&full), key(&quick), "{f}");
+            assert!(
+                quick
+                    .claims
+                    .iter()
+                    .flat_map(|c| &c.denials)
+                    .all(|d| d.deadline.is_none())
+            );
+        }
+    }
+}
