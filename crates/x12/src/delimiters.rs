@@ -42,10 +42,16 @@ pub struct IsaScan {
     pub len: usize,
 }
 
+/// The longest ISA segment read, its terminator included. [`Delimiters::from_isa`] looks at no
+/// byte past this many, so a streaming reader that holds this many bytes sees what a slice does.
+pub const ISA_MAX_LEN: usize = 1024;
+
 impl Delimiters {
     /// Reads the delimiters from the bytes of an ISA segment (`bytes` starts at `ISA`, may go on
-    /// past the segment). Fails when the ISA is cut short or its delimiters collide.
+    /// past the segment; only the first [`ISA_MAX_LEN`] bytes are read). Fails when the ISA is
+    /// cut short or its delimiters collide.
     pub fn from_isa(bytes: &[u8]) -> Result<IsaScan, ErrorKind> {
+        let bytes = bytes.get(..ISA_MAX_LEN).unwrap_or(bytes);
         if bytes.len() < 4 || !bytes.starts_with(b"ISA") {
             return Err(ErrorKind::BadIsa("too short"));
         }
@@ -72,9 +78,6 @@ impl Delimiters {
                     sixteenth = Some(i);
                     break;
                 }
-            }
-            if i > 1024 {
-                break;
             }
         }
         let Some(sep16) = sixteenth else {

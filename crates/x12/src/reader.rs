@@ -19,7 +19,7 @@ use std::io::{self, Read};
 
 use memchr::memchr;
 
-use crate::delimiters::Delimiters;
+use crate::delimiters::{Delimiters, ISA_MAX_LEN};
 use crate::error::{Diagnostic, DiagnosticCode, Error, ErrorKind, Position, Result, SegmentId};
 use crate::segment::Segment;
 
@@ -372,7 +372,13 @@ impl<R: Read> Reader<ReadInput<R>> {
     }
 }
 
-const WS: [u8; 4] = [b' ', b'\t', b'\r', b'\n'];
+/// Bytes skipped between segments: white space, and the NUL padding and DOS end-of-file mark
+/// (0x1A) that some systems leave after the last segment.
+const WS: [u8; 6] = [b' ', b'\t', b'\r', b'\n', 0x00, 0x1A];
+
+/// How far [`Reader`] looks ahead for the start of the data (a bare ST's delimiters, or the first
+/// ISA after leading garbage). Slice and streamed reads both look exactly this far.
+const LOOK_AHEAD: usize = 1 << 16;
 
 impl<I: Input> Reader<I> {
     fn with_input(input: I, mut opts: ParseOptions) -> Self {
@@ -501,7 +507,7 @@ impl<I: Input> Reader<I> {
     }
 
     /// Finds where the data starts: skips a BOM, recognises ISA or a bare ST, or skips leading
-    /// garbage up to the first ISA.
+    /// garbage up to the first ISA within [`LOOK_AHEAD`] bytes.
     fn start(&mut self) -> Result<()> {
         self.started = true;
         self.ensure(3)?;
@@ -512,9 +518,10 @@ impl<I: Input> Reader<I> {
             let pos = self.here();
             return self.fail(ErrorKind::Empty, pos);
         }
-        self.ensure(1 << 16)?;
+        self.ensure(LOOK_AHEAD)?;
         let data = self.input.data();
-        let rest = data.get(self.pos..).unwrap_or(&[]);
+        let end = data.len().min(self.pos + LOOK_AHEAD);
+        let rest = data.get(self.pos..end).unwrap_or(&[]);
         if rest.starts_with(b"ISA") {
             return Ok(());
         }
@@ -687,7 +694,7 @@ impl<I: Input> Reader<I> {
     }
 
     fn read_isa(&mut self) -> Result<RawSeg> {
-        self.ensure(1024)?;
+        self.ensure(ISA_MAX_LEN)?;
         let start = self.pos;
         let data = self.input.data();
         let offset = self.input.base() + start as u64;
@@ -989,76 +996,72 @@ impl<I: Input> Reader<I> {
     }
 
     fn check_se(&mut self, seg: &RawSeg) -> Result<()> {
-        let s = self.segment(seg);
-        let count = s.get(1).to_vec();
-        let control = s.get(2).to_vec();
-        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
         let Some(tx) = &self.tx else { return Ok(()) };
-        let actual = self.spans.len() as u64 + u64::from(tx.skipped);
-        let st_control = tx.control.clone();
-        if parse_u64(&count) != Some(actual) {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::SegmentCountMismatch,
-                pos1,
-                format!("SE01 does not match the {actual} segments from ST to SE"),
-            ))?;
-        }
-        if control != st_control.as_bytes() {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::TransactionControlMismatch,
-                pos2,
-                "SE02 differs from ST02",
-            ))?;
-        }
-        Ok(())
+        let count = self.spans.len() as u64 + u64::from(tx.skipped);
+        let check = TrailerCheck {
+            count,
+            control: tx.control.clone(),
+            ignore_leading_zeros: false,
+            count_code: DiagnosticCode::SegmentCountMismatch,
+            count_message: format!("SE01 does not match the {count} segments from ST to SE"),
+            control_code: DiagnosticCode::TransactionControlMismatch,
+            control_message: "SE02 differs from ST02",
+        };
+        self.check_trailer(seg, check)
     }
 
     fn check_ge(&mut self, seg: &RawSeg) -> Result<()> {
-        let s = self.segment(seg);
-        let count = s.get(1).to_vec();
-        let control = s.get(2).to_vec();
-        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
         let Some(g) = &self.group else { return Ok(()) };
-        let (sets, gs_control) = (g.sets, g.control.clone());
-        if parse_u64(&count) != Some(sets) {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::TransactionCountMismatch,
-                pos1,
-                format!("GE01 does not match the {sets} transaction sets in the group"),
-            ))?;
-        }
-        if trim_num(&control) != trim_num(gs_control.as_bytes()) {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::GroupControlMismatch,
-                pos2,
-                "GE02 differs from GS06",
-            ))?;
-        }
-        Ok(())
+        let check = TrailerCheck {
+            count: g.sets,
+            control: g.control.clone(),
+            ignore_leading_zeros: true,
+            count_code: DiagnosticCode::TransactionCountMismatch,
+            count_message: format!(
+                "GE01 does not match the {} transaction sets in the group",
+                g.sets
+            ),
+            control_code: DiagnosticCode::GroupControlMismatch,
+            control_message: "GE02 differs from GS06",
+        };
+        self.check_trailer(seg, check)
     }
 
     fn check_iea(&mut self, seg: &RawSeg) -> Result<()> {
-        let s = self.segment(seg);
-        let count = s.get(1).to_vec();
-        let control = s.get(2).to_vec();
-        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
         let Some(i) = &self.interchange else {
             return Ok(());
         };
-        let (groups, isa_control) = (i.groups, i.control.clone());
-        if parse_u64(&count) != Some(groups) {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::GroupCountMismatch,
-                pos1,
-                format!("IEA01 does not match the {groups} functional groups in the interchange"),
-            ))?;
+        let check = TrailerCheck {
+            count: i.groups,
+            control: i.control.clone(),
+            ignore_leading_zeros: true,
+            count_code: DiagnosticCode::GroupCountMismatch,
+            count_message: format!(
+                "IEA01 does not match the {} functional groups in the interchange",
+                i.groups
+            ),
+            control_code: DiagnosticCode::InterchangeControlMismatch,
+            control_message: "IEA02 differs from ISA13",
+        };
+        self.check_trailer(seg, check)
+    }
+
+    /// SE, GE and IEA alike: element 1 counts what the level held, element 2 repeats the
+    /// header's control number.
+    fn check_trailer(&mut self, seg: &RawSeg, c: TrailerCheck) -> Result<()> {
+        let s = self.segment(seg);
+        let count_ok = parse_u64(s.get(1)) == Some(c.count);
+        let control_ok = if c.ignore_leading_zeros {
+            trim_num(s.get(2)) == trim_num(c.control.as_bytes())
+        } else {
+            s.get(2) == c.control.as_bytes()
+        };
+        let (pos1, pos2) = (s.element_position(1), s.element_position(2));
+        if !count_ok {
+            self.diag(Diagnostic::warning(c.count_code, pos1, c.count_message))?;
         }
-        if trim_num(&control) != trim_num(isa_control.as_bytes()) {
-            self.diag(Diagnostic::warning(
-                DiagnosticCode::InterchangeControlMismatch,
-                pos2,
-                "IEA02 differs from ISA13",
-            ))?;
+        if !control_ok {
+            self.diag(Diagnostic::warning(c.control_code, pos2, c.control_message))?;
         }
         Ok(())
     }
@@ -1133,6 +1136,17 @@ impl<I: Input> Reader<I> {
             position: s.position(),
         }
     }
+}
+
+/// What a trailer must agree with, and what to say when it does not.
+struct TrailerCheck {
+    count: u64,
+    control: String,
+    ignore_leading_zeros: bool,
+    count_code: DiagnosticCode,
+    count_message: String,
+    control_code: DiagnosticCode,
+    control_message: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

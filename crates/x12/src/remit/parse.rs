@@ -23,6 +23,20 @@ enum State {
     Summary,
 }
 
+/// 10^18: amounts and quantities must be smaller in magnitude (X12 `R` elements hold at most 18
+/// digits). The bound keeps every sum over one transaction set (at most 2^31 numbers in its
+/// 4 GiB) far below `Decimal::MAX`, so the totals and balancing checks cannot overflow:
+/// `Decimal`'s `+` and `-` panic on overflow (regression test: `fuzz_decimal_sum_overflow`).
+const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+
+/// An amount or quantity: a [`value::decimal`] smaller in magnitude than [`MAX_AMOUNT`].
+#[inline]
+fn number(b: &[u8]) -> Option<Decimal> {
+    let d = value::decimal(b)?;
+    // 18 bytes hold at most 18 digits, which cannot reach 10^18: only longer ones are compared.
+    (b.len() <= 18 || d.abs() < MAX_AMOUNT).then_some(d)
+}
+
 /// One segment with its elements split, plus where diagnostics go.
 struct Seg<'s, 'a> {
     seg: Segment<'a>,
@@ -91,14 +105,14 @@ impl<'a> Seg<'_, 'a> {
             ));
             return Decimal::ZERO;
         }
-        match value::decimal(b) {
+        match number(b) {
             Some(d) => d,
             None => {
                 let pos = self.pos(n);
                 self.diags.push(Diagnostic::error(
                     DiagnosticCode::InvalidValue,
                     pos,
-                    format!("{what} is not a number; read as 0"),
+                    format!("{what} is not a number of at most 18 integer digits; read as 0"),
                 ));
                 Decimal::ZERO
             }
@@ -111,13 +125,13 @@ impl<'a> Seg<'_, 'a> {
         if b.is_empty() {
             return None;
         }
-        let d = value::decimal(b);
+        let d = number(b);
         if d.is_none() {
             let pos = self.pos(n);
             self.diags.push(Diagnostic::error(
                 DiagnosticCode::InvalidValue,
                 pos,
-                format!("{what} is not a number; ignored"),
+                format!("{what} is not a number of at most 18 integer digits; ignored"),
             ));
         }
         d

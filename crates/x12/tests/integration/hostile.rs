@@ -207,3 +207,19 @@ fn error_messages_carry_no_element_values() {
         assert!(!d.to_string().contains("SECRET"), "{d}");
     }
 }
+
+/// Legacy systems pad files with NUL bytes or end them with a DOS end-of-file mark (0x1A):
+/// neither is a segment, and neither may cost a claim.
+#[test]
+fn nul_padding_and_dos_eof_after_the_last_segment() {
+    let good = std::fs::read(crate::common::fixtures().join("835/small.835")).expect("small.835");
+    let clean = scan_both(&good);
+    for tail in [&b"\x1a"[..], b"\0\0\0\0", b"\r\n\x1a", b"\n\0"] {
+        let mut f = good.clone();
+        f.extend_from_slice(tail);
+        let s = scan_both(&f);
+        assert_eq!(s.claims, clean.claims);
+        assert_eq!(s.diagnostics, clean.diagnostics, "{tail:?}");
+        assert!(s.fatal.is_none());
+    }
+}

@@ -3,5 +3,6 @@
 mod common;
 mod external;
 mod fixtures;
+mod fuzzing;
 mod hostile;
 mod proptests;
