@@ -19,7 +19,8 @@ measure() { # name, bytes, command...
   local name=$1 bytes=$2; shift 2
   local t0 t1 rss
   t0=$(date +%s.%N)
-  rss=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  /usr/bin/time -f '%M' -o "$dir/rss" "$@" > /dev/null 2>/dev/null || true
+  rss=$(tail -1 "$dir/rss")
   t1=$(date +%s.%N)
   python3 -c "import sys; b=$bytes; s=$t1-$t0; print(f'| {sys.argv[1]} | {b/1e6:.0f} MB | {s:.2f} s | {b/1e6/s:.0f} MB/s | {int(sys.argv[2])/1024:.1f} MB |')" "$name" "$rss"
 }
