@@ -534,7 +534,10 @@ impl<'c, W: Write> Writer<'c, W> {
             self.buf.extend_from_slice(raw);
         } else {
             let mut out = std::mem::take(&mut self.buf);
-            let r = translate(raw, src, target, id.is("ISA"), &mut out);
+            // IEA has only simple elements and IEA02 repeats ISA13, which is not read for
+            // components: translate both the same way (found by the roundtrip_837 fuzz target).
+            let simple = id.is("ISA") || id.is("IEA");
+            let r = translate(raw, src, target, simple, &mut out);
             self.buf = out;
             if let Err(e) = r {
                 return Err(EmitError::from_segment_error(e, location(self)));
