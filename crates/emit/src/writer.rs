@@ -164,6 +164,9 @@ pub struct Writer<'c, W: Write> {
     hl_map: HashMap<Vec<u8>, u64>,
     hl_next: u64,
     last_delims: Delimiters,
+    /// The input delimiters of the last segment written: a missing trailer is built in them and
+    /// translated like a real one would be.
+    last_src: Delimiters,
     last_line_end: LineEnd,
     scratch: Vec<u8>,
 }
@@ -205,6 +208,7 @@ impl<'c, W: Write> Writer<'c, W> {
             hl_map: HashMap::new(),
             hl_next: 0,
             last_delims: Delimiters::default(),
+            last_src: Delimiters::default(),
             last_line_end: LineEnd::None,
             scratch: Vec::new(),
         })
@@ -293,6 +297,7 @@ impl<'c, W: Write> Writer<'c, W> {
                 self.last_line_end = g.line_end_hint();
             }
             self.last_delims = target;
+            self.last_src = src;
             for c in lp.children() {
                 self.write_loop_inner(c, run)?;
             }
@@ -324,6 +329,7 @@ impl<'c, W: Write> Writer<'c, W> {
         }
         if let Some(last) = lp.raw_entries().last() {
             self.last_delims = target;
+            self.last_src = src;
             if tracking {
                 self.last_line_end = last.gap().line_end_hint();
             }
@@ -466,7 +472,9 @@ impl<'c, W: Write> Writer<'c, W> {
 
     /// Writes a trailer that was missing; its counts and control number come from the state.
     fn synthesize(&mut self, id: &'static str) -> Result<()> {
-        let d = self.opts.delimiters.unwrap_or(self.last_delims);
+        // Built in the input's delimiters, so the control number copied from the header is
+        // translated exactly as a trailer present in the input would be (found by fuzzing).
+        let d = self.last_src;
         let mut raw = Vec::with_capacity(24);
         raw.extend_from_slice(id.as_bytes());
         raw.push(d.element);
@@ -545,6 +553,7 @@ impl<'c, W: Write> Writer<'c, W> {
         }
         self.write_gap(gap, src, target);
         self.last_delims = target;
+        self.last_src = src;
         self.stats.segments += 1;
         self.maybe_flush()
     }
