@@ -410,3 +410,39 @@ SE*3*0001~IEA*1*000000001~";
     );
     assert!(String::from_utf8_lossy(&first).contains("GE|1|1>2!"));
 }
+
+/// Found by the `roundtrip_837` fuzz target: ISA11 equal to ISA16 cannot be a repetition
+/// separator, so it was kept as it was when the delimiters changed; reading the output then found
+/// a valid repetition separator there and a second write changed it. ISA11 now takes the target's.
+#[test]
+fn fuzz_isa11_colliding_with_isa16_gets_the_target_repetition() {
+    use denali_emit::{Document, LineEnding, WriteOptions, Writer};
+    let input = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250314*0930*^*00501*000000001*0*T*^~\
+GS*HC*S*R*20250314*0930*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20250314*0930*CH~\
+SE*3*0001~GE*1*1~IEA*1*000000001~";
+    let opts = WriteOptions {
+        delimiters: Some(denali_x12::Delimiters {
+            element: b'|',
+            component: b'>',
+            repetition: Some(b'{'),
+            segment: b'!',
+        }),
+        line_ending: LineEnding::None,
+        recount: true,
+    };
+    let write = |doc: &Document| {
+        let mut out = Vec::new();
+        let mut w = Writer::new(&mut out, opts.clone()).expect("writer");
+        doc.write_to(&mut w).expect("write");
+        w.finish().expect("finish");
+        out
+    };
+    let (doc, _) = Document::parse(input).expect("parse");
+    let first = write(&doc);
+    let (again, _) = Document::parse(&first).expect("parse what we wrote");
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        String::from_utf8_lossy(&write(&again))
+    );
+    assert!(String::from_utf8_lossy(&first).contains("|0930|{|00501|"));
+}

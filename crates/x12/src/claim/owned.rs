@@ -381,6 +381,17 @@ pub fn translate(
                     out.push(to.repetition.unwrap_or(b'U'));
                     continue;
                 }
+                // ISA11 holds a separator that could not be one (it collides with another
+                // delimiter): write the target's, or reading the output would find a repetition
+                // separator the first write did not use (found by fuzzing).
+                11 if from.repetition.is_none()
+                    && !b.is_ascii_alphanumeric()
+                    && b != b' '
+                    && to.repetition.is_some() =>
+                {
+                    out.push(to.repetition.unwrap_or(b));
+                    continue;
+                }
                 16 if b == from.component => {
                     out.push(to.component);
                     continue;
