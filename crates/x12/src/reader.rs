@@ -887,36 +887,44 @@ impl<I: Input> Reader<I> {
     /// and `seg` is processed again on the next call.
     fn close_for(&mut self, seg: RawSeg, level: u8) -> Result<Option<Close>> {
         let pos = self.segment(&seg).position();
-        if self.tx.is_some() {
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingSe,
-                pos,
-                "transaction set ended without SE",
-            ))?;
+        let closed = self.close_innermost(level, pos, false)?;
+        if closed.is_some() {
             self.pending = Some(seg);
-            return Ok(Some(Close::Transaction));
         }
-        if level >= 2 && self.group.is_some() {
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingGe,
-                pos,
-                "functional group ended without GE",
-            ))?;
+        Ok(closed)
+    }
+
+    /// Reports and closes the innermost open level up to `level` (1 transaction set, 2 group,
+    /// 3 interchange); the open transaction set itself is closed by emitting it.
+    fn close_innermost(&mut self, level: u8, pos: Position, at_eof: bool) -> Result<Option<Close>> {
+        let (close, code, message) = if self.tx.is_some() {
+            let m = if at_eof {
+                "input ended inside a transaction set"
+            } else {
+                "transaction set ended without SE"
+            };
+            (Close::Transaction, DiagnosticCode::MissingSe, m)
+        } else if level >= 2 && self.group.is_some() {
             self.group = None;
-            self.pending = Some(seg);
-            return Ok(Some(Close::Group));
-        }
-        if level >= 3 && self.interchange.is_some() {
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingIea,
-                pos,
-                "interchange ended without IEA",
-            ))?;
+            let m = if at_eof {
+                "input ended inside a functional group"
+            } else {
+                "functional group ended without GE"
+            };
+            (Close::Group, DiagnosticCode::MissingGe, m)
+        } else if level >= 3 && self.interchange.is_some() {
             self.interchange = None;
-            self.pending = Some(seg);
-            return Ok(Some(Close::Interchange));
-        }
-        Ok(None)
+            let m = if at_eof {
+                "input ended inside an interchange"
+            } else {
+                "interchange ended without IEA"
+            };
+            (Close::Interchange, DiagnosticCode::MissingIea, m)
+        } else {
+            return Ok(None);
+        };
+        self.diag(Diagnostic::error(code, pos, message))?;
+        Ok(Some(close))
     }
 
     fn emit_close(&mut self, c: Close) -> Event<'_> {
@@ -1069,34 +1077,13 @@ impl<I: Input> Reader<I> {
     /// At end of input: closes whatever is still open, one event per call.
     fn finish(&mut self) -> Result<Option<Event<'_>>> {
         let pos = self.here();
-        if self.tx.is_some() {
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingSe,
-                pos,
-                "input ended inside a transaction set",
-            ))?;
-            return Ok(Some(self.emit_transaction()));
+        match self.close_innermost(3, pos, true)? {
+            Some(close) => Ok(Some(self.emit_close(close))),
+            None => {
+                self.finished = true;
+                Ok(None)
+            }
         }
-        if self.group.is_some() {
-            self.group = None;
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingGe,
-                pos,
-                "input ended inside a functional group",
-            ))?;
-            return Ok(Some(Event::GroupEnd));
-        }
-        if self.interchange.is_some() {
-            self.interchange = None;
-            self.diag(Diagnostic::error(
-                DiagnosticCode::MissingIea,
-                pos,
-                "input ended inside an interchange",
-            ))?;
-            return Ok(Some(Event::InterchangeEnd));
-        }
-        self.finished = true;
-        Ok(None)
     }
 
     fn interchange_header(&self, seg: &RawSeg) -> InterchangeHeader {
