@@ -430,7 +430,13 @@ fn external_corpus_kinds_and_claim_counts() {
         eprintln!("skipped: DENALI_EXTERNAL_FIXTURES is not set");
         return;
     };
-    let dir = PathBuf::from(dir);
+    let mut dir = PathBuf::from(dir);
+    if dir.is_relative() {
+        // cargo runs tests from the crate; a relative path is meant from the workspace root.
+        dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir);
+    }
     assert!(
         dir.is_dir(),
         "DENALI_EXTERNAL_FIXTURES={} is not a directory",
