@@ -184,7 +184,9 @@ fn external_corpus_round_trips() {
     let mut dir = PathBuf::from(dir);
     if dir.is_relative() {
         // cargo runs tests from the crate; a relative path is meant from the workspace root.
-        dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir);
+        dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir);
     }
     assert!(
         dir.is_dir(),
