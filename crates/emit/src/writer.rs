@@ -511,7 +511,7 @@ impl<'c, W: Write> Writer<'c, W> {
         input: Position,
         loop_id: Option<LoopId>,
     ) -> Result<()> {
-        let target = self.opts.delimiters.unwrap_or(src);
+        let mut target = self.opts.delimiters.unwrap_or(src);
         let location = |this: &Self| Location {
             segment_id: id,
             loop_id,
@@ -519,6 +519,15 @@ impl<'c, W: Write> Writer<'c, W> {
             output_segment: this.stats.segments + 1,
             ..Location::default()
         };
+        if self.opts.delimiters.is_some() && self.isa.is_none() && !id.is("ISA") {
+            // Outside an interchange no ISA16 declares the component separator: a reader
+            // guesses it (':' unless a qualifier shows another), so a new one would be read
+            // back as data. Keep the input's (found by the roundtrip_837 fuzz target).
+            target.component = src.component;
+            if target != src {
+                check_delimiters(target).map_err(|e| e.at(|l| *l = location(self)))?;
+            }
+        }
         let rewritten = match id.as_bytes() {
             b"ISA" | b"GS" | b"ST" | b"SE" | b"GE" | b"IEA" | b"HL" => {
                 self.envelope(raw, src, id).map_err(|e| {

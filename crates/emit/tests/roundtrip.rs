@@ -408,3 +408,42 @@ SE*3*0001~GE*1*1~IEA*1*000000001~";
     let out = rewrite_twice(input, denali_emit::LineEnding::None);
     assert!(out.contains("|0930|{|00501|"));
 }
+
+/// Found by the `roundtrip_837` fuzz target: a transaction set with no ISA around it had its
+/// component separator changed, but nothing in the output declares one, so reading it back
+/// guessed ':' and took the new separator ('>') for data; the second write then refused it.
+/// Outside an interchange the input's component separator is kept.
+#[test]
+fn fuzz_bare_transaction_keeps_its_component_separator() {
+    let input = b"ST*835*0001~BPR*I*85*C*A:B~SE*3*0001~";
+    let out = rewrite_twice(input, denali_emit::LineEnding::None);
+    assert_eq!(out, "ST|835|0001!BPR|I|85|C|A:B!SE|3|0001!");
+    // Inside an interchange ISA16 declares it, so it changes there.
+    let input = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250314*0930*^*00501*000000001*0*T*:~\
+GS*HC*S*R*20250314*0930*1*X*005010X222A1~ST*835*0001~BPR*I*85*C*A:B~SE*3*0001~GE*1*1~IEA*1*000000001~";
+    let out = rewrite_twice(input, denali_emit::LineEnding::None);
+    assert!(out.contains("BPR|I|85|C|A>B!"), "{out}");
+}
+
+/// A bare transaction set whose input component separator is the new element separator cannot
+/// be rewritten: the writer says so instead of writing something ambiguous.
+#[test]
+fn bare_transaction_component_colliding_with_new_element_is_refused() {
+    use denali_emit::{Document, WriteOptions, Writer};
+    let (doc, _) = Document::parse(b"ST*835*0001~BPR*I*85*C*A:B~SE*3*0001~").expect("parse");
+    let opts = WriteOptions {
+        delimiters: Some(denali_x12::Delimiters {
+            element: b':',
+            component: b'>',
+            repetition: None,
+            segment: b'!',
+        }),
+        ..WriteOptions::default()
+    };
+    let mut out = Vec::new();
+    let mut w = Writer::new(&mut out, opts).expect("writer");
+    let err = doc
+        .write_to(&mut w)
+        .expect_err("ambiguous output must be refused");
+    assert!(err.to_string().contains("ST"), "{err}");
+}
