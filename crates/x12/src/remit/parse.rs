@@ -287,8 +287,10 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
     let mut bpr_pos = tx.position();
     let mut seen = [false; 4]; // BPR, TRN, N1*PR, N1*PE
     let mut header_number: Option<Text> = None;
-    let mut claim: Option<ClaimPayment> = None;
-    let mut line: Option<ServicePayment> = None;
+    // The open claim and service line are the last of `rem.claims` and of its lines: they are
+    // built in place, never moved (a claim is over a kilobyte).
+    let mut open_claim = false;
+    let mut open_line = false;
     // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
     // sliced from it (and checked one by one only when the set as a whole is not valid).
     let tx_text = std::str::from_utf8(tx.as_bytes()).ok();
@@ -383,13 +385,14 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 }
             }
             b"LX" => {
-                flush(&mut rem, &mut claim, &mut line);
+                (open_claim, open_line) = (false, false);
                 header_number = s.opt_text(1);
                 state = State::Header;
             }
             b"CLP" => {
-                flush(&mut rem, &mut claim, &mut line);
-                claim = Some(ClaimPayment {
+                open_line = false;
+                open_claim = true;
+                rem.claims.push(ClaimPayment {
                     patient_control_number: s.text(1),
                     status_code: ClaimStatus::from_code(s.b(2)),
                     total_charge: s.dec(3, "CLP03 total charge"),
@@ -421,12 +424,12 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 });
                 state = State::Claim;
             }
-            b"CAS" => match (state, claim.as_mut(), line.as_mut()) {
-                (State::Service, _, Some(l)) => s.adjustments(&mut l.adjustments),
-                (State::Claim, Some(c), _) => s.adjustments(&mut c.adjustments),
-                _ => unexpected(&mut s, "CAS outside a claim or service line"),
+            b"CAS" => match target(&mut rem.claims, state, open_claim, open_line) {
+                Target::Line(l) => s.adjustments(&mut l.adjustments),
+                Target::Claim(c) => s.adjustments(&mut c.adjustments),
+                Target::None => unexpected(&mut s, "CAS outside a claim or service line"),
             },
-            b"NM1" => match claim.as_mut() {
+            b"NM1" => match claim(&mut rem.claims, open_claim) {
                 Some(c) if state == State::Claim => {
                     let name = Some(s.name(1));
                     match s.b(1) {
@@ -442,7 +445,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 }
                 _ => unexpected(&mut s, "NM1 outside a claim"),
             },
-            b"MIA" => match claim.as_mut() {
+            b"MIA" => match claim(&mut rem.claims, open_claim) {
                 Some(c) => {
                     for n in [5, 20, 21, 22, 23] {
                         c.remarks.extend(s.remark("HE", n));
@@ -450,7 +453,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 }
                 None => unexpected(&mut s, "MIA outside a claim"),
             },
-            b"MOA" => match claim.as_mut() {
+            b"MOA" => match claim(&mut rem.claims, open_claim) {
                 Some(c) => {
                     for n in 3..=7 {
                         c.remarks.extend(s.remark("HE", n));
@@ -460,27 +463,27 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             },
             b"REF" => {
                 let r = s.reference();
-                match (state, claim.as_mut(), line.as_mut()) {
-                    (State::Service, _, Some(l)) => {
+                match (state, target(&mut rem.claims, state, open_claim, open_line)) {
+                    (_, Target::Line(l)) => {
                         if r.qualifier == "6R" && l.control_number.is_none() {
                             l.control_number = Some(r.value);
                         } else {
                             l.references.push(r);
                         }
                     }
-                    (State::Claim, Some(c), _) => c.references.push(r),
-                    (State::Payer, ..) => rem.payer.references.push(r),
-                    (State::Payee, ..) => rem.payee.references.push(r),
-                    (State::Header, ..) => rem.payment.references.push(r),
+                    (_, Target::Claim(c)) => c.references.push(r),
+                    (State::Payer, _) => rem.payer.references.push(r),
+                    (State::Payee, _) => rem.payee.references.push(r),
+                    (State::Header, _) => rem.payment.references.push(r),
                     _ => unexpected(&mut s, "REF outside a loop that takes it"),
                 }
             }
             b"DTM" => {
                 let d = s.date_ref();
-                match (state, claim.as_mut(), line.as_mut()) {
-                    (State::Service, _, Some(l)) => l.dates.push(d),
-                    (State::Claim, Some(c), _) => c.dates.push(d),
-                    (State::Header, ..) => {
+                match (state, target(&mut rem.claims, state, open_claim, open_line)) {
+                    (_, Target::Line(l)) => l.dates.push(d),
+                    (_, Target::Claim(c)) => c.dates.push(d),
+                    (State::Header, _) => {
                         if d.qualifier == "405" {
                             rem.payment.production_date = d.date;
                         }
@@ -493,10 +496,10 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                     qualifier: s.text(1),
                     amount: s.dec(2, "AMT02 amount"),
                 };
-                match (state, claim.as_mut(), line.as_mut()) {
-                    (State::Service, _, Some(l)) => l.amounts.push(a),
-                    (State::Claim, Some(c), _) => c.amounts.push(a),
-                    _ => unexpected(&mut s, "AMT outside a claim or service line"),
+                match target(&mut rem.claims, state, open_claim, open_line) {
+                    Target::Line(l) => l.amounts.push(a),
+                    Target::Claim(c) => c.amounts.push(a),
+                    Target::None => unexpected(&mut s, "AMT outside a claim or service line"),
                 }
             }
             b"QTY" => {
@@ -504,20 +507,17 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                     qualifier: s.text(1),
                     quantity: s.dec(2, "QTY02 quantity"),
                 };
-                match (state, claim.as_mut(), line.as_mut()) {
-                    (State::Service, _, Some(l)) => l.quantities.push(q),
-                    (State::Claim, Some(c), _) => c.quantities.push(q),
-                    _ => unexpected(&mut s, "QTY outside a claim or service line"),
+                match target(&mut rem.claims, state, open_claim, open_line) {
+                    Target::Line(l) => l.quantities.push(q),
+                    Target::Claim(c) => c.quantities.push(q),
+                    Target::None => unexpected(&mut s, "QTY outside a claim or service line"),
                 }
             }
             b"SVC" => {
-                if claim.is_none() {
+                let Some(c) = claim(&mut rem.claims, open_claim) else {
                     unexpected(&mut s, "SVC outside a claim");
                     continue;
-                }
-                if let (Some(c), Some(l)) = (claim.as_mut(), line.take()) {
-                    c.service_lines.push(l);
-                }
+                };
                 let procedure = s.procedure(1).unwrap_or_default();
                 if procedure.code.is_empty() {
                     let pos = s.pos(1);
@@ -527,7 +527,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                         "SVC01 procedure code is missing",
                     ));
                 }
-                line = Some(ServicePayment {
+                c.service_lines.push(ServicePayment {
                     procedure,
                     charge: s.dec(2, "SVC02 line charge"),
                     payment: s.dec(3, "SVC03 line payment"),
@@ -545,9 +545,10 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                     position: seg.position(),
                 });
                 state = State::Service;
+                open_line = true;
             }
-            b"LQ" => match line.as_mut() {
-                Some(l) if state == State::Service => {
+            b"LQ" => match target(&mut rem.claims, state, open_claim, open_line) {
+                Target::Line(l) => {
                     if let Some(code) = s.opt_text(2) {
                         l.remarks.push(Remark {
                             qualifier: s.text(1),
@@ -558,7 +559,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
                 _ => unexpected(&mut s, "LQ outside a service line"),
             },
             b"PLB" => {
-                flush(&mut rem, &mut claim, &mut line);
+                (open_claim, open_line) = (false, false);
                 state = State::Summary;
                 let mut items = Vec::new();
                 let mut i = 3;
@@ -586,7 +587,6 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             _ => unexpected(&mut s, "segment not expected in an 835; skipped"),
         }
     }
-    flush(&mut rem, &mut claim, &mut line);
     for (ok, what) in seen
         .iter()
         .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])
@@ -621,18 +621,35 @@ fn unexpected(s: &mut Seg<'_, '_>, what: &'static str) {
     ));
 }
 
-fn flush(
-    rem: &mut Remittance,
-    claim: &mut Option<ClaimPayment>,
-    line: &mut Option<ServicePayment>,
-) {
-    if let Some(mut c) = claim.take() {
-        if let Some(l) = line.take() {
-            c.service_lines.push(l);
-        }
-        rem.claims.push(c);
+/// Where a segment of loop 2100 or 2110 goes: the open service line in state `Service`, the
+/// open claim in state `Claim`.
+enum Target<'r> {
+    Line(&'r mut ServicePayment),
+    Claim(&'r mut ClaimPayment),
+    None,
+}
+
+#[inline]
+fn target(
+    claims: &mut [ClaimPayment],
+    state: State,
+    open_claim: bool,
+    open_line: bool,
+) -> Target<'_> {
+    match (state, claims.last_mut()) {
+        (State::Service, Some(c)) if open_claim && open_line => c
+            .service_lines
+            .last_mut()
+            .map_or(Target::None, Target::Line),
+        (State::Claim, Some(c)) if open_claim => Target::Claim(c),
+        _ => Target::None,
     }
-    *line = None;
+}
+
+/// The open claim, if any.
+#[inline]
+fn claim(claims: &mut [ClaimPayment], open_claim: bool) -> Option<&mut ClaimPayment> {
+    if open_claim { claims.last_mut() } else { None }
 }
 
 /// The three balancing rules of the 835 TR3, reported as warnings (amounts are not PHI).
