@@ -233,14 +233,17 @@ pub struct Denial {
 
 /// Assesses every claim of a remittance, inferring each claim's 837 kind from its lines.
 /// Never fails and never drops a claim: `assess(rem, ctx).claims.len() == rem.claims.len()`.
+///
+/// To assess many remittances (a file, a batch), an [`Assessor`] gives the same results faster:
+/// it keeps the explanations it has worked out from one remittance to the next.
 pub fn assess(rem: &Remittance, ctx: &Context) -> Assessment {
-    assess_with_kind(rem, ctx, None)
+    Assessor::new(ctx).assess(rem)
 }
 
 /// Like [`assess`], with the 837 kind given (when the caller knows which 837 the claims came
 /// from) instead of inferred.
 pub fn assess_with_kind(rem: &Remittance, ctx: &Context, kind: Option<ClaimKind>) -> Assessment {
-    assess_inner(rem, ctx, kind, true)
+    Assessor::new(ctx).assess_with_kind(rem, kind)
 }
 
 /// Like [`assess`], but only finds the denials: every claim, outcome, denial, group, CARC,
@@ -248,37 +251,85 @@ pub fn assess_with_kind(rem: &Remittance, ctx: &Context, kind: Option<ClaimKind>
 /// from the explanation, no summary or proposals) and `deadline` is `None`. For a first pass
 /// that only counts recurring denials across a batch, at a fraction of the cost.
 pub fn detect(rem: &Remittance, ctx: &Context) -> Assessment {
-    assess_inner(rem, ctx, None, false)
+    Assessor::new(ctx).detect(rem)
 }
 
-fn assess_inner(
-    rem: &Remittance,
-    ctx: &Context,
-    kind: Option<ClaimKind>,
-    plans: bool,
-) -> Assessment {
-    let links = ReversalLinks::find(&rem.claims);
-    let remit_date = payer::remit_date(rem);
-    let cache = ExplainCache::new(&ctx.rules);
-    let claims = rem
-        .claims
-        .iter()
-        .enumerate()
-        .map(|(i, claim)| {
-            let c = ClaimCtx {
-                plans,
-                cache: &cache,
-                rem,
-                ctx,
-                claim,
-                index: i,
-                kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
-                remit_date,
-            };
-            assess_claim(&c, &links)
-        })
-        .collect();
-    Assessment { claims }
+/// Assesses remittance after remittance with one context, explaining each (group, CARC, RARCs)
+/// combination once: a file repeats the same few combinations across thousands of claims, and
+/// an explanation builds several strings. Results are exactly those of [`assess`], [`detect`]
+/// and [`assess_with_kind`]. One per thread (it is `Send`, not `Sync`).
+///
+/// ```
+/// # use denali_rules::{Assessor, Context};
+/// # let remittances: Vec<denali_x12::remit::Remittance> = Vec::new();
+/// let ctx = Context::new(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+/// let assessor = Assessor::new(&ctx);
+/// for rem in &remittances {
+///     let assessment = assessor.assess(rem);
+///     assert_eq!(assessment.claims.len(), rem.claims.len());
+/// }
+/// ```
+pub struct Assessor<'a> {
+    ctx: &'a Context,
+    cache: ExplainCache<'a>,
+}
+
+impl std::fmt::Debug for Assessor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assessor")
+            .field("explained", &self.cache.seen.borrow().len())
+            .finish()
+    }
+}
+
+impl<'a> Assessor<'a> {
+    /// An assessor with an empty explanation cache.
+    pub fn new(ctx: &'a Context) -> Self {
+        Assessor {
+            ctx,
+            cache: ExplainCache::new(&ctx.rules),
+        }
+    }
+
+    /// [`assess`] with this assessor's cache.
+    pub fn assess(&self, rem: &Remittance) -> Assessment {
+        self.run(rem, None, true)
+    }
+
+    /// [`assess_with_kind`] with this assessor's cache.
+    pub fn assess_with_kind(&self, rem: &Remittance, kind: Option<ClaimKind>) -> Assessment {
+        self.run(rem, kind, true)
+    }
+
+    /// [`detect`] with this assessor's cache.
+    pub fn detect(&self, rem: &Remittance) -> Assessment {
+        self.run(rem, None, false)
+    }
+
+    fn run(&self, rem: &Remittance, kind: Option<ClaimKind>, plans: bool) -> Assessment {
+        let ctx = self.ctx;
+        let links = ReversalLinks::find(&rem.claims);
+        let remit_date = payer::remit_date(rem);
+        let claims = rem
+            .claims
+            .iter()
+            .enumerate()
+            .map(|(i, claim)| {
+                let c = ClaimCtx {
+                    plans,
+                    cache: &self.cache,
+                    rem,
+                    ctx,
+                    claim,
+                    index: i,
+                    kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
+                    remit_date,
+                };
+                assess_claim(&c, &links)
+            })
+            .collect();
+        Assessment { claims }
+    }
 }
 
 /// Reversal bookkeeping inside one remittance.
@@ -361,9 +412,9 @@ struct ClaimCtx<'a> {
     remit_date: Option<NaiveDate>,
 }
 
-/// Explanations already worked out in this remittance. A payment repeats the same few
+/// Explanations already worked out by an [`Assessor`]. A payment repeats the same few
 /// (group, CARC, RARCs) combinations across hundreds of claims, and explaining one builds several
-/// strings, so each combination is explained once per [`assess`] call and then shared.
+/// strings, so each combination is explained once and then shared.
 struct ExplainCache<'a> {
     rules: &'a RuleSet,
     /// Keyed by (group, CARC, RARCs) encoded as one string (see [`ExplainCache::key`]).
