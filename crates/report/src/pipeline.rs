@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, Read, Seek, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use denali_rules::{Context, Level, Outcome};
@@ -138,8 +138,9 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
         .map(|input| {
             let name = input.name();
             let mut entries = Vec::new();
+            let assessor = denali_rules::Assessor::new(&opts.context);
             let r = process(input, opts, &mut |out, rem| {
-                add_rows(out, &name, rem, opts, &mut |e| entries.push(e))
+                add_rows(out, &name, rem, opts, &assessor, &mut |e| entries.push(e))
             });
             progress(&name);
             (name, r, entries)
@@ -167,105 +168,61 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
 /// claims in file order) without keeping them: memory follows the largest transaction set, not
 /// the batch.
 ///
-/// Priorities count recurrence across the whole batch, so inputs are read twice: once to count
-/// (payer, CARC, RARCs, procedure) patterns, once to make rows. Standard input is first copied to
-/// a temporary file for that. With several files and threads, each file's rows are spilled to
-/// a temporary file and replayed in order. Returns the summary; stops at the first error the
-/// sink returns.
+/// Priorities count recurrence across the whole batch, which is only known at the end, so each
+/// input is read once (files in parallel), its rows are spilled to a temporary file while the
+/// (payer, CARC, RARCs, procedure) patterns are counted, and the spills are then replayed in
+/// input order with the batch's counts. Standard input is read like a file. Returns the
+/// summary; stops at the first error the sink returns.
 pub fn stream(
     inputs: Vec<Input>,
     opts: &ReportOptions,
     sink: &mut dyn FnMut(&Row) -> io::Result<()>,
     progress: &(dyn Fn(&str) + Sync),
 ) -> io::Result<Summary> {
-    let mut spooled = Vec::new();
-    let mut sources = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        match input {
-            Input::Path(p) => sources.push(Source {
-                name: p.display().to_string(),
-                path: p,
-            }),
-            Input::Reader(name, mut r) => {
-                let mut tmp = tempfile::NamedTempFile::new()?;
-                io::copy(&mut r, tmp.as_file_mut())?;
-                sources.push(Source {
-                    name,
-                    path: tmp.path().to_path_buf(),
-                });
-                spooled.push(tmp);
-            }
-        }
-    }
-    // Pass 1: recurrence.
-    let recurrence = sources
-        .par_iter()
-        .map(|s| {
-            let mut rec = Recurrence::default();
-            process(Input::Path(s.path.clone()), opts, &mut |_, rem| {
-                count_keys(rem, opts, &mut rec)
-            });
-            rec
-        })
-        .reduce(Recurrence::default, Recurrence::merge);
-    // Pass 2: rows.
-    let mut summary = Summary::default();
-    let mut totals = Totals::default();
-    if sources.len() == 1 || rayon::current_num_threads() == 1 {
-        for s in &sources {
+    let dir = tempfile::tempdir()?;
+    type Done = (String, FileResult, tempfile::TempPath, Recurrence);
+    let done: Vec<io::Result<Done>> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let name = input.name();
+            let mut spill = Spill::new_in(dir.path())?;
+            let mut recurrence = Recurrence::default();
+            let assessor = denali_rules::Assessor::new(&opts.context);
             let mut failed = None;
-            let r = process(Input::Path(s.path.clone()), opts, &mut |out, rem| {
-                add_rows(out, &s.name, rem, opts, &mut |e| {
+            let r = process(input, opts, &mut |out, rem| {
+                add_rows(out, &name, rem, opts, &assessor, &mut |e| {
+                    recurrence.add(&e);
                     if failed.is_none() {
-                        let row = totals.finish(e, &recurrence, opts);
-                        failed = sink(&row).err();
+                        failed = spill.push(&e).err();
                     }
                 })
             });
-            progress(&s.name);
-            if let Some(e) = failed {
-                return Err(e);
+            progress(&name);
+            match failed {
+                Some(e) => Err(e),
+                None => Ok((name, r, spill.finish()?, recurrence)),
             }
-            add_file(&mut summary, s.name.clone(), r);
+        })
+        .collect();
+    let mut files = Vec::with_capacity(done.len());
+    let mut recurrence = Recurrence::default();
+    for d in done {
+        let (name, r, path, rec) = d?;
+        recurrence = recurrence.merge(rec);
+        files.push((name, r, path));
+    }
+    let mut summary = Summary::default();
+    let mut totals = Totals::default();
+    for (name, r, path) in files {
+        let mut replay = Replay::open(&path)?;
+        while let Some(e) = replay.next_entry()? {
+            let row = totals.finish(e, &recurrence, opts);
+            sink(&row)?;
         }
-    } else {
-        let spills: Vec<io::Result<(FileResult, Spill)>> = sources
-            .par_iter()
-            .map(|s| {
-                let mut spill = Spill::new()?;
-                let mut failed = None;
-                let r = process(Input::Path(s.path.clone()), opts, &mut |out, rem| {
-                    add_rows(out, &s.name, rem, opts, &mut |e| {
-                        if failed.is_none() {
-                            failed = spill.push(&e).err();
-                        }
-                    })
-                });
-                progress(&s.name);
-                match failed {
-                    Some(e) => Err(e),
-                    None => Ok((r, spill)),
-                }
-            })
-            .collect();
-        for (s, spilled) in sources.iter().zip(spills) {
-            let (r, spill) = spilled?;
-            for e in spill.replay()? {
-                let row = totals.finish(e?, &recurrence, opts);
-                sink(&row)?;
-            }
-            add_file(&mut summary, s.name.clone(), r);
-        }
+        add_file(&mut summary, name, r);
     }
     totals.into_summary(&mut summary);
-    drop(spooled);
     Ok(summary)
-}
-
-/// A re-readable input of [`stream`].
-struct Source {
-    name: String,
-    path: PathBuf,
 }
 
 /// Recurrence counts of (payer, CARC, RARCs, procedure) over the denial rows of a batch.
@@ -275,7 +232,12 @@ struct Recurrence(HashMap<RecurrenceKey, u32>);
 impl Recurrence {
     fn add(&mut self, e: &Entry) {
         if let Entry::Denial(p) = e {
-            *self.0.entry(p.key.clone()).or_default() += 1;
+            match self.0.get_mut(&p.key) {
+                Some(n) => *n += 1,
+                None => {
+                    self.0.insert(p.key.clone(), 1);
+                }
+            }
         }
     }
 
@@ -332,101 +294,162 @@ impl Totals {
     }
 }
 
-/// One file's entries, spilled to a temporary file as JSON lines until replayed.
+/// One file's entries, spilled to a temporary file until the batch's recurrence is known.
+///
+/// The format is private and short-lived: per entry a tag byte (0 claim row, 1 denial), the 25
+/// row values, and for a denial its recurrence key, base priority, amount and category. Strings
+/// are a little-endian `u32` length and their bytes; the amount is `Decimal::serialize`.
 struct Spill {
-    file: io::BufWriter<File>,
+    file: io::BufWriter<tempfile::NamedTempFile>,
 }
 
+const SPILL_BUFFER: usize = 1 << 20;
+
 impl Spill {
-    fn new() -> io::Result<Spill> {
+    fn new_in(dir: &Path) -> io::Result<Spill> {
         Ok(Spill {
-            file: io::BufWriter::new(tempfile::tempfile()?),
+            file: io::BufWriter::with_capacity(SPILL_BUFFER, tempfile::NamedTempFile::new_in(dir)?),
         })
     }
 
     fn push(&mut self, e: &Entry) -> io::Result<()> {
-        let stored = match e {
-            Entry::Claim(row) => Stored {
-                row,
-                key: None,
-                base: None,
-                amount: None,
-                category: "",
-            },
-            Entry::Denial(p) => Stored {
-                row: &p.row,
-                key: Some(&p.key),
-                base: Some(StoredPriority {
-                    score: p.base.score,
-                    reasons: &p.base.reasons,
-                    recurrence: p.base.recurrence,
-                    pattern: &p.base.pattern,
-                }),
-                amount: Some(p.amount),
-                category: &p.category,
-            },
+        let w = &mut self.file;
+        let (row, pending) = match e {
+            Entry::Claim(row) => (row, None),
+            Entry::Denial(p) => (&p.row, Some(p)),
         };
-        serde_json::to_writer(&mut self.file, &stored).map_err(io::Error::other)?;
-        self.file.write_all(b"\n")
+        w.write_all(&[u8::from(pending.is_some())])?;
+        for v in row.values() {
+            put_str(w, v)?;
+        }
+        if let Some(p) = pending {
+            let (payer, carc, rarcs, procedure) = &p.key;
+            for v in [payer, carc, rarcs, procedure] {
+                put_str(w, v)?;
+            }
+            put_u32(w, p.base.score)?;
+            put_u32(
+                w,
+                u32::try_from(p.base.reasons.len()).map_err(io::Error::other)?,
+            )?;
+            for r in &p.base.reasons {
+                put_str(w, r)?;
+            }
+            put_u32(w, p.base.recurrence)?;
+            put_str(w, &p.base.pattern)?;
+            w.write_all(&p.amount.serialize())?;
+            put_str(w, &p.category)?;
+        }
+        Ok(())
     }
 
-    fn replay(self) -> io::Result<impl Iterator<Item = io::Result<Entry>>> {
-        let mut f = self.file.into_inner().map_err(|e| e.into_error())?;
-        f.seek(io::SeekFrom::Start(0))?;
-        Ok(io::BufReader::new(f).lines().map(|line| {
-            let line = line?;
-            let s: Owned = serde_json::from_str(&line).map_err(io::Error::other)?;
-            Ok(match (s.key, s.base, s.amount) {
-                (Some(key), Some(b), Some(amount)) => Entry::Denial(Pending {
-                    row: s.row,
-                    key,
-                    base: denali_rules::Priority {
-                        score: b.score,
-                        reasons: b.reasons,
-                        recurrence: b.recurrence,
-                        pattern: b.pattern,
-                    },
-                    amount,
-                    category: s.category,
-                }),
-                _ => Entry::Claim(s.row),
-            })
-        }))
+    /// Flushes and closes the file, keeping it on disk: no descriptor stays open per input.
+    fn finish(self) -> io::Result<tempfile::TempPath> {
+        let f = self.file.into_inner().map_err(|e| e.into_error())?;
+        Ok(f.into_temp_path())
     }
 }
 
-#[derive(serde::Serialize)]
-struct Stored<'a> {
-    row: &'a Row,
-    key: Option<&'a RecurrenceKey>,
-    base: Option<StoredPriority<'a>>,
-    amount: Option<Decimal>,
-    category: &'a str,
+fn put_u32(w: &mut impl Write, n: u32) -> io::Result<()> {
+    w.write_all(&n.to_le_bytes())
 }
 
-#[derive(serde::Serialize)]
-struct StoredPriority<'a> {
-    score: u32,
-    reasons: &'a [String],
-    recurrence: u32,
-    pattern: &'a str,
+fn put_str(w: &mut impl Write, s: &str) -> io::Result<()> {
+    put_u32(w, u32::try_from(s.len()).map_err(io::Error::other)?)?;
+    w.write_all(s.as_bytes())
 }
 
-#[derive(serde::Deserialize)]
-struct Owned {
-    row: Row,
-    key: Option<RecurrenceKey>,
-    base: Option<OwnedPriority>,
-    amount: Option<Decimal>,
-    category: String,
+/// Reads a [`Spill`] back, entry by entry.
+struct Replay {
+    r: io::BufReader<File>,
 }
 
-#[derive(serde::Deserialize)]
-struct OwnedPriority {
-    score: u32,
-    reasons: Vec<String>,
-    recurrence: u32,
-    pattern: String,
+impl Replay {
+    fn open(path: &Path) -> io::Result<Replay> {
+        Ok(Replay {
+            r: io::BufReader::with_capacity(SPILL_BUFFER, File::open(path)?),
+        })
+    }
+
+    fn u32(&mut self) -> io::Result<u32> {
+        let mut b = [0u8; 4];
+        self.r.read_exact(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn string(&mut self) -> io::Result<String> {
+        let n = self.u32()? as usize;
+        let mut v = vec![0u8; n];
+        self.r.read_exact(&mut v)?;
+        String::from_utf8(v).map_err(io::Error::other)
+    }
+
+    fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+        let mut tag = [0u8; 1];
+        match self.r.read_exact(&mut tag) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let row = Row {
+            file: self.string()?,
+            payer_name: self.string()?,
+            payer_id: self.string()?,
+            payee_npi: self.string()?,
+            trace_number: self.string()?,
+            payment_date: self.string()?,
+            patient_control_number: self.string()?,
+            payer_claim_control_number: self.string()?,
+            claim_status: self.string()?,
+            service_date: self.string()?,
+            procedure: self.string()?,
+            modifiers: self.string()?,
+            level: self.string()?,
+            group: self.string()?,
+            carc: self.string()?,
+            rarcs: self.string()?,
+            amount: self.string()?,
+            category: self.string()?,
+            class: self.string()?,
+            route: self.string()?,
+            priority: self.string()?,
+            priority_reasons: self.string()?,
+            deadline: self.string()?,
+            correction: self.string()?,
+            outcome: self.string()?,
+        };
+        if tag[0] == 0 {
+            return Ok(Some(Entry::Claim(row)));
+        }
+        let key = (
+            self.string()?,
+            self.string()?,
+            self.string()?,
+            self.string()?,
+        );
+        let score = self.u32()?;
+        let n = self.u32()?;
+        let reasons = (0..n)
+            .map(|_| self.string())
+            .collect::<io::Result<Vec<_>>>()?;
+        let recurrence = self.u32()?;
+        let pattern = self.string()?;
+        let mut amount = [0u8; 16];
+        self.r.read_exact(&mut amount)?;
+        let category = self.string()?;
+        Ok(Some(Entry::Denial(Pending {
+            row,
+            key,
+            base: denali_rules::Priority {
+                score,
+                reasons,
+                recurrence,
+                pattern,
+            },
+            amount: Decimal::deserialize(amount),
+            category,
+        })))
+    }
 }
 
 fn add_file(s: &mut Summary, name: String, r: FileResult) {
@@ -544,10 +567,11 @@ fn add_rows(
     file: &str,
     rem: &Remittance,
     opts: &ReportOptions,
+    assessor: &denali_rules::Assessor<'_>,
     emit: &mut dyn FnMut(Entry),
 ) {
     let ctx = &opts.context;
-    let assessment = denali_rules::assess(rem, ctx);
+    let assessment = assessor.assess(rem);
     let payer = opt(rem.payer_id());
     for ca in &assessment.claims {
         out.claims_accounted += 1;
@@ -606,7 +630,7 @@ fn add_rows(
     }
 }
 
-/// (payer, CARC, RARCs, procedure) of a denial: the same in both passes of [`stream`].
+/// (payer, CARC, RARCs, procedure) of a denial: what recurrence counts.
 fn recurrence_key(payer: &str, claim: &ClaimPayment, d: &denali_rules::Denial) -> RecurrenceKey {
     let procedure = d
         .line_index
@@ -619,19 +643,6 @@ fn recurrence_key(payer: &str, claim: &ClaimPayment, d: &denali_rules::Denial) -
         d.rarcs.join(";"),
         procedure,
     )
-}
-
-/// The first pass of [`stream`]: only which denials recur, without rows or correction plans.
-fn count_keys(rem: &Remittance, opts: &ReportOptions, rec: &mut Recurrence) {
-    let payer = opt(rem.payer_id());
-    for ca in denali_rules::detect(rem, &opts.context).claims {
-        let Some(claim) = rem.claims.get(ca.claim_index) else {
-            continue;
-        };
-        for d in &ca.denials {
-            *rec.0.entry(recurrence_key(&payer, claim, d)).or_default() += 1;
-        }
-    }
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
