@@ -378,9 +378,11 @@ impl Replay {
     }
 
     fn string(&mut self) -> io::Result<String> {
-        let n = self.u32()? as usize;
-        let mut v = vec![0u8; n];
-        self.r.read_exact(&mut v)?;
+        let n = self.u32()?;
+        let mut v = Vec::with_capacity(n as usize);
+        if (&mut self.r).take(u64::from(n)).read_to_end(&mut v)? != n as usize {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
         String::from_utf8(v).map_err(io::Error::other)
     }
 

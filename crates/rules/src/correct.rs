@@ -407,7 +407,7 @@ pub fn plan(input: &CorrectionInput<'_>) -> CorrectionPlan {
     let corrected = member_correction(claim);
     let other_payer = claim
         .corrected_priority_payer
-        .as_ref()
+        .as_deref()
         .filter(|n| n.id.is_some() || n.last.is_some());
 
     // 1-2. The 835's own evidence.

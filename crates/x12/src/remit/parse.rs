@@ -431,7 +431,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             },
             b"NM1" => match claim(&mut rem.claims, open_claim) {
                 Some(c) if state == State::Claim => {
-                    let name = Some(s.name(1));
+                    let name = Some(Box::new(s.name(1)));
                     match s.b(1) {
                         b"QC" => c.patient = name,
                         b"IL" => c.insured = name,
