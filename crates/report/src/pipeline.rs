@@ -213,11 +213,22 @@ pub fn stream(
     }
     let mut summary = Summary::default();
     let mut totals = Totals::default();
+    let mut slot = Slot::default();
     for (name, r, path) in files {
         let mut replay = Replay::open(&path)?;
-        while let Some(e) = replay.next_entry()? {
-            let row = totals.finish(e, &recurrence, opts);
-            sink(&row)?;
+        while replay.read(&mut slot)? {
+            if slot.denial {
+                let Slot {
+                    row,
+                    key,
+                    base,
+                    amount,
+                    category,
+                    ..
+                } = &mut slot;
+                totals.apply(row, key, base, *amount, category, &recurrence, opts);
+            }
+            sink(&slot.row)?;
         }
         add_file(&mut summary, name, r);
     }
@@ -263,25 +274,59 @@ struct Totals {
 impl Totals {
     /// Turns an entry into its final row: priorities with the batch's recurrence.
     fn finish(&mut self, e: Entry, recurrence: &Recurrence, opts: &ReportOptions) -> Row {
-        let p = match e {
-            Entry::Claim(row) => return row,
-            Entry::Denial(p) => p,
-        };
-        let n = recurrence.count(&p.key);
-        let prio = denali_rules::with_recurrence(&p.base, n, &p.key.0, &opts.context);
-        let mut row = p.row;
-        row.priority = prio.score.to_string();
-        row.priority_reasons = prio.reasons.join("; ");
-        self.denied_amount += p.amount;
-        let cat = if p.category.is_empty() {
-            "uncategorized".to_string()
+        match e {
+            Entry::Claim(row) => row,
+            Entry::Denial(mut p) => {
+                self.apply(
+                    &mut p.row,
+                    &p.key,
+                    &p.base,
+                    p.amount,
+                    &p.category,
+                    recurrence,
+                    opts,
+                );
+                p.row
+            }
+        }
+    }
+
+    /// Sets a denial row's priority from the batch's recurrence and adds it to the totals.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &mut self,
+        row: &mut Row,
+        key: &RecurrenceKey,
+        base: &denali_rules::Priority,
+        amount: Decimal,
+        category: &str,
+        recurrence: &Recurrence,
+        opts: &ReportOptions,
+    ) {
+        use std::fmt::Write as _;
+        let n = recurrence.count(key);
+        let prio = denali_rules::with_recurrence(base, n, &key.0, &opts.context);
+        row.priority.clear();
+        let _ = write!(row.priority, "{}", prio.score);
+        row.priority_reasons.clear();
+        for (i, r) in prio.reasons.iter().enumerate() {
+            if i > 0 {
+                row.priority_reasons.push_str("; ");
+            }
+            row.priority_reasons.push_str(r);
+        }
+        self.denied_amount += amount;
+        let cat = if category.is_empty() {
+            "uncategorized"
         } else {
-            p.category
+            category
         };
-        let t = self.by_category.entry(cat).or_default();
+        let t = match self.by_category.get_mut(cat) {
+            Some(t) => t,
+            None => self.by_category.entry(cat.to_string()).or_default(),
+        };
         t.count += 1;
-        t.amount += p.amount;
-        row
+        t.amount += amount;
     }
 
     fn into_summary(self, s: &mut Summary) {
@@ -362,12 +407,14 @@ fn put_str(w: &mut impl Write, s: &str) -> io::Result<()> {
 /// Reads a [`Spill`] back, entry by entry.
 struct Replay {
     r: io::BufReader<File>,
+    scratch: Vec<u8>,
 }
 
 impl Replay {
     fn open(path: &Path) -> io::Result<Replay> {
         Ok(Replay {
             r: io::BufReader::with_capacity(SPILL_BUFFER, File::open(path)?),
+            scratch: Vec::new(),
         })
     }
 
@@ -377,80 +424,83 @@ impl Replay {
         Ok(u32::from_le_bytes(b))
     }
 
-    fn string(&mut self) -> io::Result<String> {
+    /// Reads a string into `out`, reusing its capacity.
+    fn string(&mut self, out: &mut String) -> io::Result<()> {
         let n = self.u32()?;
-        let mut v = Vec::with_capacity(n as usize);
-        if (&mut self.r).take(u64::from(n)).read_to_end(&mut v)? != n as usize {
+        self.scratch.clear();
+        if (&mut self.r)
+            .take(u64::from(n))
+            .read_to_end(&mut self.scratch)?
+            != n as usize
+        {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        String::from_utf8(v).map_err(io::Error::other)
+        out.clear();
+        out.push_str(std::str::from_utf8(&self.scratch).map_err(io::Error::other)?);
+        Ok(())
     }
 
-    fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+    /// Reads the next entry into `slot`; false at the end of the spill.
+    fn read(&mut self, slot: &mut Slot) -> io::Result<bool> {
         let mut tag = [0u8; 1];
         match self.r.read_exact(&mut tag) {
             Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
             Err(e) => return Err(e),
         }
-        let row = Row {
-            file: self.string()?,
-            payer_name: self.string()?,
-            payer_id: self.string()?,
-            payee_npi: self.string()?,
-            trace_number: self.string()?,
-            payment_date: self.string()?,
-            patient_control_number: self.string()?,
-            payer_claim_control_number: self.string()?,
-            claim_status: self.string()?,
-            service_date: self.string()?,
-            procedure: self.string()?,
-            modifiers: self.string()?,
-            level: self.string()?,
-            group: self.string()?,
-            carc: self.string()?,
-            rarcs: self.string()?,
-            amount: self.string()?,
-            category: self.string()?,
-            class: self.string()?,
-            route: self.string()?,
-            priority: self.string()?,
-            priority_reasons: self.string()?,
-            deadline: self.string()?,
-            correction: self.string()?,
-            outcome: self.string()?,
-        };
-        if tag[0] == 0 {
-            return Ok(Some(Entry::Claim(row)));
+        for v in slot.row.values_mut() {
+            self.string(v)?;
         }
-        let key = (
-            self.string()?,
-            self.string()?,
-            self.string()?,
-            self.string()?,
-        );
-        let score = self.u32()?;
-        let n = self.u32()?;
-        let reasons = (0..n)
-            .map(|_| self.string())
-            .collect::<io::Result<Vec<_>>>()?;
-        let recurrence = self.u32()?;
-        let pattern = self.string()?;
+        slot.denial = tag[0] != 0;
+        if !slot.denial {
+            return Ok(true);
+        }
+        let (payer, carc, rarcs, procedure) = &mut slot.key;
+        for v in [payer, carc, rarcs, procedure] {
+            self.string(v)?;
+        }
+        slot.base.score = self.u32()?;
+        let n = self.u32()? as usize;
+        slot.base.reasons.resize_with(n, String::new);
+        for r in &mut slot.base.reasons {
+            self.string(r)?;
+        }
+        slot.base.recurrence = self.u32()?;
+        self.string(&mut slot.base.pattern)?;
         let mut amount = [0u8; 16];
         self.r.read_exact(&mut amount)?;
-        let category = self.string()?;
-        Ok(Some(Entry::Denial(Pending {
-            row,
-            key,
+        slot.amount = Decimal::deserialize(amount);
+        self.string(&mut slot.category)?;
+        Ok(true)
+    }
+}
+
+/// A replayed entry. One is reused for every entry of a replay, so replaying allocates nothing
+/// once its strings have grown.
+struct Slot {
+    denial: bool,
+    row: Row,
+    key: RecurrenceKey,
+    base: denali_rules::Priority,
+    amount: Decimal,
+    category: String,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            denial: false,
+            row: Row::default(),
+            key: RecurrenceKey::default(),
             base: denali_rules::Priority {
-                score,
-                reasons,
-                recurrence,
-                pattern,
+                score: 0,
+                reasons: Vec::new(),
+                recurrence: 0,
+                pattern: String::new(),
             },
-            amount: Decimal::deserialize(amount),
-            category,
-        })))
+            amount: Decimal::ZERO,
+            category: String::new(),
+        }
     }
 }
 

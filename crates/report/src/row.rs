@@ -124,6 +124,37 @@ impl Row {
         ]
     }
 
+    /// The values in [`COLUMNS`] order, to fill in place.
+    pub(crate) fn values_mut(&mut self) -> [&mut String; 25] {
+        [
+            &mut self.file,
+            &mut self.payer_name,
+            &mut self.payer_id,
+            &mut self.payee_npi,
+            &mut self.trace_number,
+            &mut self.payment_date,
+            &mut self.patient_control_number,
+            &mut self.payer_claim_control_number,
+            &mut self.claim_status,
+            &mut self.service_date,
+            &mut self.procedure,
+            &mut self.modifiers,
+            &mut self.level,
+            &mut self.group,
+            &mut self.carc,
+            &mut self.rarcs,
+            &mut self.amount,
+            &mut self.category,
+            &mut self.class,
+            &mut self.route,
+            &mut self.priority,
+            &mut self.priority_reasons,
+            &mut self.deadline,
+            &mut self.correction,
+            &mut self.outcome,
+        ]
+    }
+
     /// Whether the row is a denial (not a claim-only row from `--all-claims`).
     pub fn is_denial(&self) -> bool {
         !self.carc.is_empty() || !self.level.is_empty()
