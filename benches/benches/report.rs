@@ -1,4 +1,5 @@
-//! The report pipeline (two passes, CSV rows to a sink) on a generated, balanced 835.
+//! The report pipeline (one pass, rows spilled and replayed as CSV to a sink) on a generated,
+//! balanced 835.
 //!
 //! `cargo bench -p denali-benches --bench report`. Input size: `DENALI_BENCH_MB` (default 16).
 
