@@ -223,3 +223,38 @@ fn nul_padding_and_dos_eof_after_the_last_segment() {
         assert!(s.fatal.is_none());
     }
 }
+
+/// The typed 837 does follow HL parents: a chain 100,000 levels deep (each HL the child of the
+/// one before) and a cycle (HL 1's parent is HL 3) must give diagnostics, not a stack overflow
+/// in building, walking, serialising or dropping the loop tree.
+#[test]
+fn deep_and_cyclic_hl_in_the_typed_837() {
+    use denali_x12::claim::parse_837;
+    let mut f = ISA.to_vec();
+    f.extend_from_slice(
+        b"GS*HC*S*R*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~\
+          BHT*0019*00*1*20240101*1200*CH~HL*1**20*1~NM1*85*2*C*****XX*1234567893~",
+    );
+    for i in 2..=100_000u32 {
+        let level = if i % 2 == 0 { "22" } else { "23" };
+        f.extend_from_slice(format!("HL*{i}*{}*{level}*1~", i - 1).as_bytes());
+    }
+    f.extend_from_slice(b"CLM*P1*10***11:B:1~LX*1~SV1*HC:99213*10*UN*1~");
+    // A cycle: HL 1 names HL 3 as its parent, HL 3 names HL 2, HL 2 names HL 1.
+    f.extend_from_slice(b"HL*1*3*20*1~HL*3*2*22*1~HL*2*1*23*0~CLM*P2*10***11:B:1~");
+    f.extend_from_slice(b"SE*100010*0001~GE*1*1~IEA*1*000000001~");
+    let mut r = Reader::from_slice(&f);
+    let mut sets = 0;
+    while let Some(ev) = r.next_event().expect("reader") {
+        if let Event::Transaction(tx) = ev {
+            sets += 1;
+            let (set, diags) = parse_837(&tx, &ParseOptions::default());
+            assert!(!diags.is_empty());
+            assert_eq!(set.claims().count(), 2);
+            let json = serde_json::to_vec(&set).expect("json");
+            assert!(json.len() > 100);
+            drop(set);
+        }
+    }
+    assert_eq!(sets, 1);
+}
