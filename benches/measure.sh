@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# usage: benches/measure.sh [SIZE]   (SIZE as for `gen`, default 100M)
+# usage: benches/measure.sh [SIZE] [BIG]   (sizes as for `gen`; defaults 100M and 1G, BIG=0 skips)
 # Whole-process throughput and peak memory on one core (taskset -c 0), side by side with
-# `wc -l` on the same file as the floor. Prints a Markdown table for BENCHMARKS.md.
+# `wc -l` on the same file as the floor, then peak memory on a BIG 835 (the issue's 1 GB case).
+# Prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size="${1:-100M}"
+big="${2:-1G}"
 cargo build -q --release -p denali -p denali-benches
 bin=target/release
 dir="${TMPDIR:-/tmp}/denali-measure"
@@ -33,3 +35,13 @@ measure "denali report --format csv --threads 1" "$b835" $one "$bin/denali" repo
 measure "denali report --format csv, 2 threads, same file as 4 inputs" "$((b835 * 4))" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835" "$dir/gen.835" "$dir/gen.835" "$dir/gen.835"
 measure "floor: wc -l (837P)" "$b837" $one wc -l "$dir/gen.837"
 measure "denali fmt (837P parse + emit, byte for byte)" "$b837" $one "$bin/denali" fmt "$dir/gen.837"
+if [ "$big" != 0 ]; then
+  [ -s "$dir/big.835" ] && [ "$(cat "$dir/bigsize" 2>/dev/null)" = "$big" ] || {
+    "$bin/gen" 835 --bytes "$big" --seed 11 -o "$dir/big.835" 2>/dev/null
+    echo "$big" > "$dir/bigsize"
+  }
+  bbig=$(stat -c %s "$dir/big.835")
+  measure "floor: wc -l ($big 835)" "$bbig" $one wc -l "$dir/big.835"
+  measure "denali validate ($big 835)" "$bbig" $one "$bin/denali" validate "$dir/big.835"
+  measure "denali report --format csv --threads 1 ($big 835)" "$bbig" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/big.835"
+fi
