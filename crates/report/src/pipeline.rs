@@ -426,15 +426,10 @@ impl Replay {
 
     /// Reads a string into `out`, reusing its capacity.
     fn string(&mut self, out: &mut String) -> io::Result<()> {
-        let n = self.u32()?;
+        let n = self.u32()? as usize;
         self.scratch.clear();
-        if (&mut self.r)
-            .take(u64::from(n))
-            .read_to_end(&mut self.scratch)?
-            != n as usize
-        {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
+        self.scratch.resize(n, 0);
+        self.r.read_exact(&mut self.scratch)?;
         out.clear();
         out.push_str(std::str::from_utf8(&self.scratch).map_err(io::Error::other)?);
         Ok(())
@@ -593,7 +588,32 @@ fn opt(s: Option<&str>) -> String {
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+    d.map(iso_date).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it for years 0-9999, without the formatting
+/// machinery (a report formats two or three dates per row).
+fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let mut s = String::with_capacity(10);
+    for n in [
+        y as u32 / 1000,
+        y as u32 / 100 % 10,
+        y as u32 / 10 % 10,
+        y as u32 % 10,
+    ] {
+        s.push(char::from(b'0' + n as u8));
+    }
+    for n in [m, day] {
+        s.push('-');
+        s.push(char::from(b'0' + (n / 10) as u8));
+        s.push(char::from(b'0' + (n % 10) as u8));
+    }
+    s
 }
 
 /// The columns every row of a claim shares.
@@ -644,7 +664,7 @@ fn add_rows(
                 row.procedure = l.procedure.code.to_string();
                 row.modifiers = l.procedure.modifiers.join(";");
                 if let Some(sd) = l.service_date() {
-                    row.service_date = sd.to_string();
+                    row.service_date = iso_date(sd);
                 }
             }
             row.level = match d.level {
@@ -667,7 +687,7 @@ fn add_rows(
             row.deadline = d
                 .deadline
                 .as_ref()
-                .map(|dl| dl.date.to_string())
+                .map(|dl| iso_date(dl.date))
                 .unwrap_or_default();
             let base = denali_rules::prioritize(d, 1, ctx);
             let key = recurrence_key(&payer, claim, d);
@@ -704,5 +724,27 @@ fn outcome_name(o: Outcome) -> &'static str {
         Outcome::Denied => "denied",
         Outcome::Reversed => "reversed",
         Outcome::Pending => "pending",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn iso_date_matches_display() {
+        for (y, m, d) in [
+            (2025, 1, 9),
+            (1999, 12, 31),
+            (1, 2, 3),
+            (9999, 12, 31),
+            (0, 1, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("valid");
+            assert_eq!(iso_date(date), date.to_string());
+        }
+        let far = NaiveDate::from_ymd_opt(-44, 3, 15).expect("valid");
+        assert_eq!(iso_date(far), far.to_string());
     }
 }

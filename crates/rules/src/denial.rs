@@ -418,9 +418,9 @@ struct ClaimCtx<'a> {
 struct ExplainCache<'a> {
     rules: &'a RuleSet,
     /// Keyed by (group, CARC, RARCs) encoded as one string (see [`ExplainCache::key`]).
-    seen: std::cell::RefCell<std::collections::HashMap<String, Arc<Explanation>>>,
+    seen: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Arc<Explanation>>>,
     /// Scratch space for the key, so a hit allocates nothing.
-    key: std::cell::RefCell<String>,
+    key: std::cell::RefCell<Vec<u8>>,
 }
 
 impl<'a> ExplainCache<'a> {
@@ -434,22 +434,21 @@ impl<'a> ExplainCache<'a> {
 
     /// Writes (group, CARC, RARCs) to `out` as length-prefixed parts, so different triples never
     /// share a key whatever bytes the codes hold.
-    fn key(out: &mut String, group: &str, carc: &str, rarcs: &[String]) {
-        use std::fmt::Write;
+    fn key(out: &mut Vec<u8>, group: &str, carc: &str, rarcs: &[String]) {
         out.clear();
         for part in [group, carc]
             .into_iter()
             .chain(rarcs.iter().map(String::as_str))
         {
-            let _ = write!(out, "{}:", part.len());
-            out.push_str(part);
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part.as_bytes());
         }
     }
 
     fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Arc<Explanation> {
         let mut key = self.key.borrow_mut();
         Self::key(&mut key, group, carc, rarcs);
-        if let Some(e) = self.seen.borrow().get(key.as_str()) {
+        if let Some(e) = self.seen.borrow().get(key.as_slice()) {
             return Arc::clone(e);
         }
         let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
