@@ -447,3 +447,16 @@ fn bare_transaction_component_colliding_with_new_element_is_refused() {
         .expect_err("ambiguous output must be refused");
     assert!(err.to_string().contains("ST"), "{err}");
 }
+
+/// Found by the `roundtrip_837` fuzz target (input `ST\r\n:\0S2\0`): with CR as the element
+/// separator and LF as the terminator, the reader took a CR before the LF for a CRLF line end
+/// and dropped the segment's last, empty element; the first write then had an ST with no
+/// element separator at all, which reads back with other delimiters. A CR that is a separator
+/// now ends an element.
+#[test]
+fn fuzz_cr_element_separator_before_lf_terminator() {
+    let out = rewrite_twice(b"ST\r835\r\nBHT\r0019\r\n", denali_emit::LineEnding::None);
+    assert!(out.starts_with("ST|835|!BHT|0019|!"), "{out}");
+    let out = rewrite_twice(b"ST\r\n:\0S2\0", denali_emit::LineEnding::Lf);
+    assert!(out.starts_with("ST|!\n"), "{out}");
+}

@@ -646,7 +646,15 @@ impl<I: Input> Reader<I> {
                         pos,
                     );
                 }
-                if d.segment == b'\n' && end > start && data.get(end - 1) == Some(&b'\r') {
+                // A CR before a LF terminator is a CRLF line end, unless CR is a separator: then
+                // it ends an element (found by the roundtrip_837 fuzz target).
+                if d.segment == b'\n'
+                    && end > start
+                    && data.get(end - 1) == Some(&b'\r')
+                    && d.element != b'\r'
+                    && d.component != b'\r'
+                    && d.repetition != Some(b'\r')
+                {
                     end -= 1;
                 }
                 return Ok(Some((start, end)));

@@ -202,3 +202,34 @@ CLP*B*1*1000000000000000000*-1000000000000000000~",
         .count();
     assert_eq!(rejected, 2, "{diags:#?}");
 }
+
+/// Found by the `roundtrip_837` fuzz target: CR as the element separator with LF as the
+/// terminator. The CR before each LF ends an (empty) element; it is not a CRLF line end. Slice
+/// and stream agree.
+#[test]
+fn fuzz_cr_element_separator_is_not_a_line_end() {
+    let input = b"ST\r835\r\nBHT\r0019\r\nSE\r3\r\n";
+    for r in [
+        trace(Reader::from_slice(input)),
+        trace(Reader::from_reader(Trickle {
+            rest: input,
+            step: 1,
+        })),
+    ] {
+        let text = r.join("\n");
+        assert!(text.contains("(ST) ST\r835\r\n"), "{text}");
+    }
+    let mut r = Reader::from_slice(input);
+    while let Some(ev) = r.next_event().expect("reads") {
+        if let Event::Transaction(tx) = ev {
+            let st: Vec<_> = tx
+                .segments()
+                .next()
+                .expect("ST")
+                .elements()
+                .map(|e| e.as_bytes().to_vec())
+                .collect();
+            assert_eq!(st, vec![b"835".to_vec(), Vec::new()]);
+        }
+    }
+}
