@@ -506,20 +506,31 @@ impl<'a> ExplainCache<'a> {
     }
 }
 
-/// Remark codes (HE) of a list, normalised, skipping blanks and duplicates.
+/// The most remark codes kept in one scope (a line's LQ codes plus its claim's MIA/MOA codes):
+/// more than a valid 835 can carry (99 LQ, 5 MIA, 5 MOA). Each denial row lists its scope's
+/// codes, so without a bound a claim of thousands of remarks and thousands of CAS triplets
+/// made a 150 KB file into a 470 MB report.
+pub const MAX_REMARKS: usize = 128;
+
+/// Remark codes (HE) of a list, normalised, skipping blanks and duplicates, up to
+/// [`MAX_REMARKS`]. Returns false when codes were left out.
 fn push_remarks<'a>(
     out: &mut Vec<String>,
     remarks: impl Iterator<Item = &'a denali_x12::remit::Remark>,
-) {
+) -> bool {
     for r in remarks {
         if r.qualifier != "HE" {
             continue;
         }
         let code = crate::codes::normalize_code(&r.code);
         if !code.is_empty() && !out.contains(&code) {
+            if out.len() == MAX_REMARKS {
+                return false;
+            }
             out.push(code);
         }
     }
+    true
 }
 
 fn is_denial_reading(e: &Explanation, group: &GroupCode, amount: Decimal) -> bool {
@@ -537,7 +548,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     let mut notes = Vec::new();
 
     let mut claim_rarcs = Vec::new();
-    push_remarks(&mut claim_rarcs, claim.remarks.iter());
+    let mut all_remarks = push_remarks(&mut claim_rarcs, claim.remarks.iter());
 
     // Classify every triplet.
     let mut adjustments = Vec::new();
@@ -570,11 +581,17 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     }
     for (li, line) in claim.service_lines.iter().enumerate() {
         let mut rarcs = Vec::new();
-        push_remarks(&mut rarcs, line.remarks.iter());
-        push_remarks(&mut rarcs, claim.remarks.iter());
+        all_remarks &= push_remarks(&mut rarcs, line.remarks.iter())
+            && push_remarks(&mut rarcs, claim.remarks.iter());
         for adj in &line.adjustments {
             adjustments.push(classify(adj, Some(li), &rarcs));
         }
+    }
+
+    if !all_remarks {
+        notes.push(format!(
+            "more than {MAX_REMARKS} remark codes in one scope; the rest were left out"
+        ));
     }
 
     // Reversals: nothing is reported as a denial.

@@ -99,8 +99,8 @@ pub use args::{CodeQuery, parse_code_arg};
 pub use codes::{Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, normalize_code};
 pub use correct::{Action, ClaimKind, CorrectionInput, CorrectionPlan, Proposal, plan};
 pub use denial::{
-    Assessment, Assessor, ClaimAssessment, ClassifiedAdjustment, Context, Denial, Level, Outcome,
-    assess, assess_with_kind, detect,
+    Assessment, Assessor, ClaimAssessment, ClassifiedAdjustment, Context, Denial, Level,
+    MAX_REMARKS, Outcome, assess, assess_with_kind, detect,
 };
 pub use error::Error;
 pub use explain::{Explanation, Remark, RuleSet};

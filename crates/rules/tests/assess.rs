@@ -1077,3 +1077,41 @@ fn detect_finds_the_same_denials_as_assess() {
         }
     }
 }
+
+/// Hostile: thousands of remark codes and thousands of CAS triplets on one claim. Every denial
+/// lists its scope's remark codes, so they are bounded (a 150 KB file had made a 470 MB report
+/// in 22 s and 4 GB); the claim says codes were left out, and every triplet is still read.
+#[test]
+fn remark_codes_per_scope_are_bounded() {
+    let mut segs = vec!["CLP*PCN1*4*12000*0**MC*ICN1*11*1".to_string()];
+    for i in 0..2000 {
+        segs.push(format!(
+            "MOA***N{}*N{}*N{}*N{}*N{}",
+            i * 5,
+            i * 5 + 1,
+            i * 5 + 2,
+            i * 5 + 3,
+            i * 5 + 4
+        ));
+    }
+    for _ in 0..2000 {
+        segs.push("CAS*CO*16*1**16*1**16*1**16*1**16*1**16*1".to_string());
+    }
+    let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let rem = common::remit(&refs);
+    let a = common::assess_default(&rem);
+    let c = &a.claims[0];
+    assert_eq!(c.adjustments.len(), 12_000);
+    assert_eq!(c.denials.len(), 12_000);
+    assert!(
+        c.denials
+            .iter()
+            .all(|d| d.rarcs.len() == denali_rules::MAX_REMARKS)
+    );
+    assert_eq!(c.denials[0].rarcs[0], "N0");
+    assert!(
+        c.notes.iter().any(|n| n.contains("remark codes")),
+        "{:?}",
+        c.notes
+    );
+}
