@@ -1483,14 +1483,20 @@ pub fn correct(
     }
 
     // Group and write.
-    let mut order: Vec<Vec<String>> = Vec::new();
+    // Groups in order of first appearance, members in input order; indexed, so a batch where
+    // every claim has its own group (one billing provider each) stays linear.
+    let mut groups: Vec<Vec<&Pending>> = Vec::new();
+    let mut index: HashMap<&[String], usize> = HashMap::new();
     for p in &to_write {
-        if !order.contains(&p.group) {
-            order.push(p.group.clone());
+        let i = *index.entry(p.group.as_slice()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(i) {
+            g.push(p);
         }
     }
-    for g in order {
-        let members: Vec<&Pending> = to_write.iter().filter(|p| p.group == g).collect();
+    for members in groups {
         let Some(first) = members.first() else {
             continue;
         };
