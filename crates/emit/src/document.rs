@@ -449,6 +449,17 @@ impl<'a> DocumentReader<'a> {
         let mut p = self.next_start(self.cursor);
         while p < self.input.len() {
             let rest = self.input.get(p..)?;
+            // An ISA starts a new interchange whatever the current delimiters: the trailer cannot
+            // lie beyond it (as the reader sees it; found by the roundtrip_837 fuzz target, where
+            // a GE inside an unpadded ISA was taken for the bare group's trailer and written
+            // twice).
+            if rest.starts_with(b"ISA")
+                && rest
+                    .get(3)
+                    .is_some_and(|b| !b.is_ascii_alphanumeric() && *b != b' ')
+            {
+                return None;
+            }
             let id_end = memchr::memchr2(d.element, d.segment, rest).unwrap_or(rest.len());
             let sid = rest.get(..id_end)?;
             if sid == id {

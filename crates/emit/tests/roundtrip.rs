@@ -460,3 +460,13 @@ fn fuzz_cr_element_separator_before_lf_terminator() {
     let out = rewrite_twice(b"ST\r\n:\0S2\0", denali_emit::LineEnding::Lf);
     assert!(out.starts_with("ST|!\n"), "{out}");
 }
+
+/// Found by the `roundtrip_837` fuzz target: after a bare GS (delimiters guessed, '|' and NUL),
+/// the search for its missing GE ran on into an unpadded ISA read with '*' and took a "GE"
+/// inside it for the trailer; the ISA's bytes were then written twice. The search stops at an
+/// ISA, as the reader does.
+#[test]
+fn fuzz_trailer_search_stops_at_an_isa() {
+    let input = b"GS|\0ISA***\0GE|*************:~";
+    assert_eq!(write_back(input, WriteOptions::default()), input.to_vec());
+}
