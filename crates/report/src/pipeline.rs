@@ -643,19 +643,18 @@ fn add_rows(
     emit: &mut dyn FnMut(Entry),
 ) {
     let ctx = &opts.context;
-    let assessment = assessor.assess(rem);
     let payer = opt(rem.payer_id());
-    for ca in &assessment.claims {
+    assessor.each_claim(rem, |ca| {
         out.claims_accounted += 1;
         *out.by_outcome.entry(outcome_name(ca.outcome)).or_default() += 1;
         let Some(claim) = rem.claims.get(ca.claim_index) else {
-            continue;
+            return;
         };
         if !ca.denials.is_empty() {
             out.denied_claims += 1;
         } else if opts.all_claims {
             emit(Entry::Claim(claim_row(file, rem, claim, ca.outcome)));
-            continue;
+            return;
         }
         for d in &ca.denials {
             let mut row = claim_row(file, rem, claim, ca.outcome);
@@ -699,7 +698,7 @@ fn add_rows(
                 category,
             }));
         }
-    }
+    });
 }
 
 /// (payer, CARC, RARCs, procedure) of a denial: what recurrence counts.

@@ -306,28 +306,41 @@ impl<'a> Assessor<'a> {
         self.run(rem, None, false)
     }
 
-    fn run(&self, rem: &Remittance, kind: Option<ClaimKind>, plans: bool) -> Assessment {
+    /// Assesses the claims one at a time, in order, handing each to `f` without keeping it:
+    /// the same [`ClaimAssessment`]s as [`Assessor::assess`], in less memory (an assessment is
+    /// several times the size of its claim; a remittance can hold 100,000 claims).
+    pub fn each_claim(&self, rem: &Remittance, f: impl FnMut(ClaimAssessment)) {
+        self.each(rem, None, true, f);
+    }
+
+    fn each(
+        &self,
+        rem: &Remittance,
+        kind: Option<ClaimKind>,
+        plans: bool,
+        mut f: impl FnMut(ClaimAssessment),
+    ) {
         let ctx = self.ctx;
         let links = ReversalLinks::find(&rem.claims);
         let remit_date = payer::remit_date(rem);
-        let claims = rem
-            .claims
-            .iter()
-            .enumerate()
-            .map(|(i, claim)| {
-                let c = ClaimCtx {
-                    plans,
-                    cache: &self.cache,
-                    rem,
-                    ctx,
-                    claim,
-                    index: i,
-                    kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
-                    remit_date,
-                };
-                assess_claim(&c, &links)
-            })
-            .collect();
+        for (i, claim) in rem.claims.iter().enumerate() {
+            let c = ClaimCtx {
+                plans,
+                cache: &self.cache,
+                rem,
+                ctx,
+                claim,
+                index: i,
+                kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
+                remit_date,
+            };
+            f(assess_claim(&c, &links));
+        }
+    }
+
+    fn run(&self, rem: &Remittance, kind: Option<ClaimKind>, plans: bool) -> Assessment {
+        let mut claims = Vec::with_capacity(rem.claims.len());
+        self.each(rem, kind, plans, |c| claims.push(c));
         Assessment { claims }
     }
 }
