@@ -470,3 +470,20 @@ fn fuzz_trailer_search_stops_at_an_isa() {
     let input = b"GS|\0ISA***\0GE|*************:~";
     assert_eq!(write_back(input, WriteOptions::default()), input.to_vec());
 }
+
+/// Found by the `roundtrip_837` fuzz target (`ST:~GS\0`): a bare ST whose element separator is
+/// ':' was given the default component separator ':' too, so element and component could not
+/// be told apart and a rewrite changed the output again. The guess now picks another.
+#[test]
+fn fuzz_bare_st_with_colon_element_separator() {
+    let d = denali_x12::Delimiters::guess_from_st(b"ST:~GS\0");
+    assert!(
+        d.is_some_and(|d| d.component != b':' && d.component != b'~'),
+        "{d:?}"
+    );
+    rewrite_twice(b"ST:~GS\0", denali_emit::LineEnding::None);
+    rewrite_twice(
+        b"ST:837:0001~BHT:0019~SE:3:0001~",
+        denali_emit::LineEnding::Lf,
+    );
+}

@@ -168,8 +168,12 @@ impl Delimiters {
                 break;
             }
         }
-        if component == segment {
-            return None;
+        if component == segment || component == element {
+            // The default ':' is taken: another usual one, so the three stay distinct (found by
+            // the roundtrip_837 fuzz target with `ST:~`).
+            component = [b':', b'^', b'>', b'<', b'\\']
+                .into_iter()
+                .find(|&c| c != segment && c != element)?;
         }
         Some(Delimiters {
             element,
