@@ -487,3 +487,12 @@ fn fuzz_bare_st_with_colon_element_separator() {
         denali_emit::LineEnding::Lf,
     );
 }
+
+/// Found by the `roundtrip_837` fuzz target (`ST?\0ISA`): "ISA" at the end of the input, with
+/// no delimiter after it, opened an interchange with nothing in it; the rewrite wrote an empty
+/// segment and an IEA that then read back as garbage. Such an ISA is now a skipped segment.
+#[test]
+fn fuzz_isa_without_a_delimiter_is_skipped() {
+    let out = rewrite_twice(b"ST?\0ISA", denali_emit::LineEnding::Lf);
+    assert_eq!(out, "ST|!\nSE|2|!\n");
+}

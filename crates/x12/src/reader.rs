@@ -594,7 +594,11 @@ impl<I: Input> Reader<I> {
             if raw.is_empty() {
                 continue;
             }
-            match SegmentId::new(id_bytes) {
+            // An ISA is only read as one (above) when a delimiter follows "ISA"; otherwise it
+            // has no layout to take delimiters from (found by the roundtrip_837 fuzz target,
+            // "ISA" at the end of the input had opened an interchange with nothing in it).
+            let bare_isa = id_bytes == b"ISA";
+            match SegmentId::new(id_bytes).filter(|_| !bare_isa) {
                 Some(id) => {
                     return Ok(Some(RawSeg {
                         start,
@@ -616,7 +620,11 @@ impl<I: Input> Reader<I> {
                     self.diag(Diagnostic::error(
                         DiagnosticCode::InvalidSegmentId,
                         pos,
-                        "segment id is not 2-3 upper-case letters or digits; segment skipped",
+                        if bare_isa {
+                            "ISA without a delimiter after its id; segment skipped"
+                        } else {
+                            "segment id is not 2-3 upper-case letters or digits; segment skipped"
+                        },
                     ))?;
                 }
             }

@@ -233,3 +233,21 @@ fn fuzz_cr_element_separator_is_not_a_line_end() {
         }
     }
 }
+
+/// Found by the `roundtrip_837` fuzz target: "ISA" with no delimiter after it (here at the end
+/// of the input) is no interchange header; it is skipped with a diagnostic, slice and stream.
+#[test]
+fn fuzz_isa_without_a_delimiter_opens_no_interchange() {
+    let input = b"ST?\0ISA";
+    for r in [
+        trace(Reader::from_slice(input)),
+        trace(Reader::from_reader(Trickle {
+            rest: input,
+            step: 1,
+        })),
+    ] {
+        let text = r.join("\n");
+        assert!(!text.contains("InterchangeStart"), "{text}");
+        assert!(text.contains("ISA without a delimiter"), "{text}");
+    }
+}
