@@ -496,3 +496,27 @@ fn fuzz_isa_without_a_delimiter_is_skipped() {
     let out = rewrite_twice(b"ST?\0ISA", denali_emit::LineEnding::Lf);
     assert_eq!(out, "ST|!\nSE|2|!\n");
 }
+
+/// Found by the `roundtrip_837` fuzz target (`ST*\0ISA***ZZ ***…`): the bare ST's component
+/// separator was guessed from the byte after a `ZZ` qualifier, a space. A guessed separator is
+/// never white space now.
+#[test]
+fn fuzz_guessed_component_is_not_white_space() {
+    let input = b"ST*\0ISA***ZZ *************~\n";
+    let d = denali_x12::Delimiters::guess_from_st(input);
+    assert!(d.is_some_and(|d| d.component == b':'), "{d:?}");
+    rewrite_twice(input, denali_emit::LineEnding::Lf);
+}
+
+/// Found by the `roundtrip_837` fuzz target: a set whose SE is missing, closed by an ISA with
+/// another component separator, carried the new ISA's delimiters; the GE written by `recount`
+/// then had its control number translated as if ':' were a separator, and a second pass changed
+/// it back. (Reader regression test: `fuzz_set_closed_by_an_isa_keeps_its_delimiters`.)
+#[test]
+fn fuzz_set_closed_by_an_isa_is_written_in_its_own_delimiters() {
+    let out = rewrite_twice(
+        b"ISA****************~\nGS******:\nST\nISA****************:\x01",
+        denali_emit::LineEnding::Lf,
+    );
+    assert!(out.contains("GE|1|:!"), "{out}");
+}

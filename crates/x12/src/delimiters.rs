@@ -163,6 +163,7 @@ impl Delimiters {
                 && c != segment
                 && c != element
                 && !c.is_ascii_alphanumeric()
+                && !c.is_ascii_whitespace()
             {
                 component = c;
                 break;

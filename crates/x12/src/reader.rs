@@ -297,6 +297,9 @@ struct OpenGroup {
 #[derive(Debug)]
 struct OpenTransaction {
     start: usize,
+    /// The delimiters the set was read with: an ISA that closes it (its SE missing) has already
+    /// switched the reader to its own (found by the roundtrip_837 fuzz target).
+    delims: Delimiters,
     control: String,
     set_id: String,
     version: String,
@@ -842,6 +845,7 @@ impl<I: Input> Reader<I> {
                     self.spans.clear();
                     self.tx = Some(OpenTransaction {
                         start: seg.start,
+                        delims: self.delims.unwrap_or_default(),
                         control,
                         set_id,
                         version,
@@ -953,14 +957,21 @@ impl<I: Input> Reader<I> {
 
     fn emit_transaction(&mut self) -> Event<'_> {
         self.tx_emitted = true;
-        let (start, set_id, control_number, version) = match &self.tx {
+        let (start, delimiters, set_id, control_number, version) = match &self.tx {
             Some(tx) => (
                 tx.start,
+                tx.delims,
                 tx.set_id.clone(),
                 tx.control.clone(),
                 tx.version.clone(),
             ),
-            None => (0, String::new(), String::new(), String::new()),
+            None => (
+                0,
+                self.delims.unwrap_or_default(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
         };
         let end = self.spans.last().map(|s| s.end as usize).unwrap_or(0);
         let data = self.input.data().get(start..start + end).unwrap_or(&[]);
@@ -970,7 +981,7 @@ impl<I: Input> Reader<I> {
             version,
             data,
             spans: &self.spans,
-            delimiters: self.delims.unwrap_or_default(),
+            delimiters,
             base: self.input.base() + start as u64,
         })
     }

@@ -251,3 +251,56 @@ fn fuzz_isa_without_a_delimiter_opens_no_interchange() {
         assert!(text.contains("ISA without a delimiter"), "{text}");
     }
 }
+
+/// Found by the `roundtrip_837` fuzz target: a transaction set whose SE is missing, closed by an
+/// ISA with other delimiters, was handed over with the new ISA's delimiters (the reader had
+/// already switched), so its own segments split wrongly. It keeps the delimiters it was read with.
+#[test]
+fn fuzz_set_closed_by_an_isa_keeps_its_delimiters() {
+    let other: Vec<u8> = ISA
+        .iter()
+        .map(|&b| match b {
+            b'*' => b'|',
+            b':' => b'>',
+            b'~' => b'\n',
+            b => b,
+        })
+        .collect();
+    let mut input = ISA.to_vec();
+    input.extend_from_slice(
+        b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*100*C*CHK~",
+    );
+    input.extend_from_slice(&other);
+    input.extend_from_slice(b"GS|HP|S|R|20240101|1200|2|X|005010X221A1\nST|835|0002\nBPR|I|7|C|CHK\nSE|3|0002\nGE|1|2\nIEA|1|000000001\n");
+    for streamed in [false, true] {
+        let mut paid = Vec::new();
+        let mut each = |tx: &denali_x12::TransactionSet<'_>| {
+            paid.push(
+                remit::parse_835(tx, &ParseOptions::default())
+                    .0
+                    .payment
+                    .total_paid
+                    .to_string(),
+            );
+        };
+        if streamed {
+            let mut r = Reader::from_reader(Trickle {
+                rest: &input,
+                step: 7,
+            });
+            while let Some(ev) = r.next_event().expect("reads") {
+                if let Event::Transaction(tx) = ev {
+                    each(&tx);
+                }
+            }
+        } else {
+            let mut r = Reader::from_slice(&input);
+            while let Some(ev) = r.next_event().expect("reads") {
+                if let Event::Transaction(tx) = ev {
+                    each(&tx);
+                }
+            }
+        }
+        assert_eq!(paid, ["100", "7"], "streamed: {streamed}");
+    }
+}
