@@ -48,9 +48,8 @@ fn tokenize_streamed(bytes: &[u8]) -> usize {
     n
 }
 
-fn parse_835(bytes: &[u8]) -> usize {
+fn parse_835<I: denali_x12::reader::Input>(mut r: Reader<I>) -> usize {
     let opts = ParseOptions::default();
-    let mut r = Reader::from_reader(bytes);
     let mut n = 0;
     while let Ok(Some(ev)) = r.next_event() {
         if let Event::Transaction(tx) = ev {
@@ -71,8 +70,11 @@ fn benches(c: &mut Criterion) {
     g.bench_function("tokenize_streamed", |b| {
         b.iter(|| black_box(tokenize_streamed(black_box(&bytes))))
     });
+    g.bench_function("typed_835_slice", |b| {
+        b.iter(|| black_box(parse_835(Reader::from_slice(black_box(&bytes)))))
+    });
     g.bench_function("typed_835_streamed", |b| {
-        b.iter(|| black_box(parse_835(black_box(&bytes))))
+        b.iter(|| black_box(parse_835(Reader::from_reader(black_box(&bytes[..])))))
     });
     g.finish();
 }
