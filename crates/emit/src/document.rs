@@ -413,7 +413,16 @@ impl<'a> DocumentReader<'a> {
         match memchr::memchr(t, rest) {
             Some(i) => {
                 let mut end = start + i;
-                if t == b'\n' && end > start && self.input.get(end - 1) == Some(&b'\r') {
+                // As the reader: CR+LF is a line end unless CR is a separator (found by the
+                // roundtrip_837 fuzz target with `GS\r\n`).
+                let d = self.delims;
+                let cr_is_data =
+                    d.element == b'\r' || d.component == b'\r' || d.repetition == Some(b'\r');
+                if t == b'\n'
+                    && !cr_is_data
+                    && end > start
+                    && self.input.get(end - 1) == Some(&b'\r')
+                {
                     end -= 1;
                 }
                 end

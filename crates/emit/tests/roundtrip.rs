@@ -520,3 +520,18 @@ fn fuzz_set_closed_by_an_isa_is_written_in_its_own_delimiters() {
     );
     assert!(out.contains("GE|1|:!"), "{out}");
 }
+
+/// Found by the `roundtrip_837` fuzz target (`GS\r\n`, 4 bytes): the document reader cut a CR
+/// before a LF terminator off envelope segments even when CR was the element separator, as the
+/// reader did before `fuzz_cr_element_separator_before_lf_terminator`; the GS lost its element.
+#[test]
+fn fuzz_cr_element_separator_in_an_envelope_segment() {
+    assert_eq!(
+        rewrite_twice(b"GS\r\n", denali_emit::LineEnding::Lf),
+        "GS|!\nGE|0|!\n"
+    );
+    assert_eq!(
+        write_back(b"GS\r\n", WriteOptions::default()),
+        b"GS\r\n".to_vec()
+    );
+}
