@@ -520,10 +520,12 @@ impl<'c, W: Write> Writer<'c, W> {
             ..Location::default()
         };
         if self.opts.delimiters.is_some() && self.isa.is_none() && !id.is("ISA") {
-            // Outside an interchange no ISA16 declares the component separator: a reader
-            // guesses it (':' unless a qualifier shows another), so a new one would be read
-            // back as data. Keep the input's (found by the roundtrip_837 fuzz target).
+            // Outside an interchange no ISA16 (or ISA11) declares the component (or repetition)
+            // separator: a reader guesses them (':' unless a qualifier shows another; none), so
+            // new ones would be read back as data. Keep the input's (found by the roundtrip_837
+            // fuzz target).
             target.component = src.component;
+            target.repetition = src.repetition;
             if target != src {
                 check_delimiters(target).map_err(|e| e.at(|l| *l = location(self)))?;
             }

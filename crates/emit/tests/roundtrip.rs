@@ -535,3 +535,14 @@ fn fuzz_cr_element_separator_in_an_envelope_segment() {
         b"GS\r\n".to_vec()
     );
 }
+
+/// Found by the `roundtrip_837` fuzz target (`GS\x01\0ISA*…HC^…`): a bare GS read back with a
+/// component separator guessed from a later `HC{`, which the writer then paired with its new
+/// repetition separator `{`, and refused. Outside an interchange no ISA11 declares a repetition
+/// separator either, so the input's (none) is kept, like its component separator.
+#[test]
+fn fuzz_bare_group_keeps_its_repetition_separator() {
+    let input = b"GS\x01\0ISA***********HC^*****:~";
+    let out = rewrite_twice(input, denali_emit::LineEnding::Lf);
+    assert!(out.starts_with("GS|!\n"), "{out}");
+}
