@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # usage: benches/measure.sh [SIZE] [BIG]   (sizes as for `gen`; defaults 100M and 1G, BIG=0 skips)
-# Whole-process throughput and peak memory on one core (taskset -c 0), side by side with
+# Whole-process throughput and peak memory on one core (taskset -c $DENALI_CORE, default 0), beside
 # `wc -l` on the same file as the floor, then peak memory on a BIG 835 (the issue's 1 GB case).
 # Prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
@@ -16,7 +16,7 @@ mkdir -p "$dir"
   "$bin/gen" 837p --bytes "$size" --seed 7 -o "$dir/gen.837" 2>/dev/null
   echo "$size" > "$dir/size"
 }
-one="taskset -c 0"
+one="taskset -c ${DENALI_CORE:-0}"   # DENALI_CORE picks the core
 measure() { # name, bytes, command...
   local name=$1 bytes=$2; shift 2
   local t0 t1 rss
