@@ -203,20 +203,25 @@ CLP*B*1*1000000000000000000*-1000000000000000000~",
     assert_eq!(rejected, 2, "{diags:#?}");
 }
 
+/// The traces of `input` read from a slice and streamed a byte at a time, as text.
+fn slice_and_byte_stream(input: &[u8]) -> [String; 2] {
+    [
+        trace(Reader::from_slice(input)).join("\n"),
+        trace(Reader::from_reader(Trickle {
+            rest: input,
+            step: 1,
+        }))
+        .join("\n"),
+    ]
+}
+
 /// Found by the `roundtrip_837` fuzz target: CR as the element separator with LF as the
 /// terminator. The CR before each LF ends an (empty) element; it is not a CRLF line end. Slice
 /// and stream agree.
 #[test]
 fn fuzz_cr_element_separator_is_not_a_line_end() {
     let input = b"ST\r835\r\nBHT\r0019\r\nSE\r3\r\n";
-    for r in [
-        trace(Reader::from_slice(input)),
-        trace(Reader::from_reader(Trickle {
-            rest: input,
-            step: 1,
-        })),
-    ] {
-        let text = r.join("\n");
+    for text in slice_and_byte_stream(input) {
         assert!(text.contains("(ST) ST\r835\r\n"), "{text}");
     }
     let mut r = Reader::from_slice(input);
@@ -239,14 +244,7 @@ fn fuzz_cr_element_separator_is_not_a_line_end() {
 #[test]
 fn fuzz_isa_without_a_delimiter_opens_no_interchange() {
     let input = b"ST?\0ISA";
-    for r in [
-        trace(Reader::from_slice(input)),
-        trace(Reader::from_reader(Trickle {
-            rest: input,
-            step: 1,
-        })),
-    ] {
-        let text = r.join("\n");
+    for text in slice_and_byte_stream(input) {
         assert!(!text.contains("InterchangeStart"), "{text}");
         assert!(text.contains("ISA without a delimiter"), "{text}");
     }
