@@ -471,10 +471,13 @@ impl<'a> DocumentReader<'a> {
             {
                 return None;
             }
-            let id_end = memchr::memchr2(d.element, d.segment, rest).unwrap_or(rest.len());
-            let sid = rest.get(..id_end)?;
+            // The id within the segment as the reader sees it (a CR before a LF terminator is
+            // not part of it: found by the roundtrip_837 fuzz target, where `GS\r` was not
+            // recognised as a GS and the search took a later group's GE).
+            let end = self.segment_end(p);
+            let seg = self.input.get(p..end.max(p))?;
+            let sid = seg.get(..memchr::memchr(d.element, seg).unwrap_or(seg.len()))?;
             if sid == id {
-                let end = self.segment_end(p);
                 let pos = Position {
                     offset: p as u64,
                     ..Position::default()
@@ -486,7 +489,6 @@ impl<'a> DocumentReader<'a> {
             if matches!(sid, b"GS" | b"ST" | b"ISA" | b"GE" | b"IEA" | b"SE") {
                 return None;
             }
-            let end = self.segment_end(p);
             p = self.next_start(end.max(p + 1));
         }
         None

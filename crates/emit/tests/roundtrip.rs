@@ -546,3 +546,13 @@ fn fuzz_bare_group_keeps_its_repetition_separator() {
     let out = rewrite_twice(input, denali_emit::LineEnding::Lf);
     assert!(out.starts_with("GS|!\n"), "{out}");
 }
+
+/// Found by the `roundtrip_837` fuzz target (30 bytes): with LF as the terminator, the search
+/// for the first group's missing GE read the next segment's id as `GS\r` (CR included), did not
+/// stop at it, and took the second group's GE; the bytes between were written twice. The id is
+/// now read within the segment as the reader sees it.
+#[test]
+fn fuzz_trailer_search_reads_ids_as_the_reader_does() {
+    let input = b"ISA****************~\nGS\nGS\r\nGE";
+    assert_eq!(write_back(input, WriteOptions::default()), input.to_vec());
+}
