@@ -9,8 +9,8 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use denali_rules::{Context, Level, Outcome};
-use denali_x12::remit::{ClaimPayment, Remittance};
+use denali_rules::{Context, Outcome};
+use denali_x12::remit::Remittance;
 use denali_x12::{DiagnosticCode, Event, ParseOptions, Reader};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -117,6 +117,22 @@ enum Entry {
     Claim(Row),
 }
 
+impl Entry {
+    fn from_ref(e: &EntryRef<'_>) -> Entry {
+        let row = e.row.to_row();
+        match &e.denial {
+            None => Entry::Claim(row),
+            Some(d) => Entry::Denial(Pending {
+                row,
+                key: d.key.to_string(),
+                base: d.base.clone(),
+                amount: d.amount,
+                category: d.category.to_string(),
+            }),
+        }
+    }
+}
+
 /// A denial row whose priority waits for the batch's recurrence counts.
 struct Pending {
     row: Row,
@@ -126,8 +142,104 @@ struct Pending {
     category: String,
 }
 
-/// (payer, CARC, RARCs, procedure): what "the same denial again" means.
-type RecurrenceKey = (String, String, String, String);
+/// A row as [`add_rows`] makes it: every value borrowed (from the remittance, the assessment,
+/// or a scratch string), so a row that goes straight to the spill allocates nothing.
+struct EntryRef<'a> {
+    row: RowRef<'a>,
+    denial: Option<DenialRef<'a>>,
+}
+
+/// What a denial row carries until its priority is known.
+struct DenialRef<'a> {
+    key: &'a str,
+    base: &'a denali_rules::Priority,
+    amount: Decimal,
+    category: &'a str,
+}
+
+/// A [`Row`] of borrowed values (same fields, same order).
+#[derive(Default)]
+struct RowRef<'a> {
+    file: &'a str,
+    payer_name: &'a str,
+    payer_id: &'a str,
+    payee_npi: &'a str,
+    trace_number: &'a str,
+    payment_date: &'a str,
+    patient_control_number: &'a str,
+    payer_claim_control_number: &'a str,
+    claim_status: &'a str,
+    service_date: &'a str,
+    procedure: &'a str,
+    modifiers: &'a str,
+    level: &'a str,
+    group: &'a str,
+    carc: &'a str,
+    rarcs: &'a str,
+    amount: &'a str,
+    category: &'a str,
+    class: &'a str,
+    route: &'a str,
+    deadline: &'a str,
+    correction: &'a str,
+    outcome: &'a str,
+}
+
+impl<'a> RowRef<'a> {
+    /// The values in [`crate::row::COLUMNS`] order; priority and its reasons are filled in
+    /// later, from the batch's recurrence.
+    fn values(&self) -> [&'a str; 25] {
+        [
+            self.file,
+            self.payer_name,
+            self.payer_id,
+            self.payee_npi,
+            self.trace_number,
+            self.payment_date,
+            self.patient_control_number,
+            self.payer_claim_control_number,
+            self.claim_status,
+            self.service_date,
+            self.procedure,
+            self.modifiers,
+            self.level,
+            self.group,
+            self.carc,
+            self.rarcs,
+            self.amount,
+            self.category,
+            self.class,
+            self.route,
+            "",
+            "",
+            self.deadline,
+            self.correction,
+            self.outcome,
+        ]
+    }
+
+    fn to_row(&self) -> Row {
+        let mut row = Row::default();
+        for (to, from) in row.values_mut().into_iter().zip(self.values()) {
+            to.push_str(from);
+        }
+        row
+    }
+}
+
+/// (payer, CARC, RARCs, procedure), each length-prefixed in one string: what "the same denial
+/// again" means. One string can be looked up by `&str`, so counting needs no allocation.
+type RecurrenceKey = String;
+
+/// Writes the recurrence key of (payer, CARC, RARCs, procedure) into `out`.
+fn recurrence_key(out: &mut String, parts: [&str; 4]) {
+    use std::fmt::Write as _;
+    out.clear();
+    for p in parts {
+        let _ = write!(out, "{}:", p.len());
+        out.push_str(p);
+    }
+}
 
 /// Runs the pipeline over the inputs, files in parallel, and keeps every row in memory (for
 /// renderers that sort or aggregate). `progress` is called once per input as it finishes (from
@@ -140,7 +252,9 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
             let mut entries = Vec::new();
             let assessor = denali_rules::Assessor::new(&opts.context);
             let r = process(input, opts, &mut |out, rem| {
-                add_rows(out, &name, rem, opts, &assessor, &mut |e| entries.push(e))
+                add_rows(out, &name, rem, opts, &assessor, &mut |e| {
+                    entries.push(Entry::from_ref(&e))
+                })
             });
             progress(&name);
             (name, r, entries)
@@ -149,7 +263,9 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
     let mut recurrence = Recurrence::default();
     for (_, _, entries) in &results {
         for e in entries {
-            recurrence.add(e);
+            if let Entry::Denial(p) = e {
+                recurrence.add(&p.key);
+            }
         }
     }
     let mut report = Report::default();
@@ -191,7 +307,9 @@ pub fn stream(
             let mut failed = None;
             let r = process(input, opts, &mut |out, rem| {
                 add_rows(out, &name, rem, opts, &assessor, &mut |e| {
-                    recurrence.add(&e);
+                    if let Some(d) = &e.denial {
+                        recurrence.add(d.key);
+                    }
                     if failed.is_none() {
                         failed = spill.push(&e).err();
                     }
@@ -241,13 +359,11 @@ pub fn stream(
 struct Recurrence(HashMap<RecurrenceKey, u32>);
 
 impl Recurrence {
-    fn add(&mut self, e: &Entry) {
-        if let Entry::Denial(p) = e {
-            match self.0.get_mut(&p.key) {
-                Some(n) => *n += 1,
-                None => {
-                    self.0.insert(p.key.clone(), 1);
-                }
+    fn add(&mut self, key: &str) {
+        match self.0.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                self.0.insert(key.to_string(), 1);
             }
         }
     }
@@ -259,7 +375,7 @@ impl Recurrence {
         self
     }
 
-    fn count(&self, key: &RecurrenceKey) -> u32 {
+    fn count(&self, key: &str) -> u32 {
         self.0.get(key).copied().unwrap_or(1)
     }
 }
@@ -296,7 +412,7 @@ impl Totals {
     fn apply(
         &mut self,
         row: &mut Row,
-        key: &RecurrenceKey,
+        key: &str,
         base: &denali_rules::Priority,
         amount: Decimal,
         category: &str,
@@ -305,7 +421,8 @@ impl Totals {
     ) {
         use std::fmt::Write as _;
         let n = recurrence.count(key);
-        let prio = denali_rules::with_recurrence(base, n, &key.0, &opts.context);
+        // The key's payer is the row's payer id (both from the same remittance).
+        let prio = denali_rules::with_recurrence(base, n, &row.payer_id, &opts.context);
         row.priority.clear();
         let _ = write!(row.priority, "{}", prio.score);
         row.priority_reasons.clear();
@@ -357,21 +474,14 @@ impl Spill {
         })
     }
 
-    fn push(&mut self, e: &Entry) -> io::Result<()> {
+    fn push(&mut self, e: &EntryRef<'_>) -> io::Result<()> {
         let w = &mut self.file;
-        let (row, pending) = match e {
-            Entry::Claim(row) => (row, None),
-            Entry::Denial(p) => (&p.row, Some(p)),
-        };
-        w.write_all(&[u8::from(pending.is_some())])?;
-        for v in row.values() {
+        w.write_all(&[u8::from(e.denial.is_some())])?;
+        for v in e.row.values() {
             put_str(w, v)?;
         }
-        if let Some(p) = pending {
-            let (payer, carc, rarcs, procedure) = &p.key;
-            for v in [payer, carc, rarcs, procedure] {
-                put_str(w, v)?;
-            }
+        if let Some(p) = &e.denial {
+            put_str(w, p.key)?;
             put_u32(w, p.base.score)?;
             put_u32(
                 w,
@@ -450,10 +560,7 @@ impl Replay {
         if !slot.denial {
             return Ok(true);
         }
-        let (payer, carc, rarcs, procedure) = &mut slot.key;
-        for v in [payer, carc, rarcs, procedure] {
-            self.string(v)?;
-        }
+        self.string(&mut slot.key)?;
         slot.base.score = self.u32()?;
         let n = self.u32()? as usize;
         slot.base.reasons.resize_with(n, String::new);
@@ -583,54 +690,52 @@ fn process(
     out
 }
 
-fn opt(s: Option<&str>) -> String {
-    s.unwrap_or_default().to_string()
-}
-
-fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(iso_date).unwrap_or_default()
-}
-
-/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it for years 0-9999, without the formatting
-/// machinery (a report formats two or three dates per row).
-fn iso_date(d: chrono::NaiveDate) -> String {
+/// Writes `d` into `out` (cleared first) as `YYYY-MM-DD`, as `NaiveDate`'s `Display` does for
+/// years 0-9999, without the formatting machinery (a report formats two or three dates per row).
+fn push_iso_date(out: &mut String, d: chrono::NaiveDate) {
     use chrono::Datelike;
+    out.clear();
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        use std::fmt::Write as _;
+        let _ = write!(out, "{d}");
+        return;
     }
-    let mut s = String::with_capacity(10);
     for n in [
         y as u32 / 1000,
         y as u32 / 100 % 10,
         y as u32 / 10 % 10,
         y as u32 % 10,
     ] {
-        s.push(char::from(b'0' + n as u8));
+        out.push(char::from(b'0' + n as u8));
     }
     for n in [m, day] {
-        s.push('-');
-        s.push(char::from(b'0' + (n / 10) as u8));
-        s.push(char::from(b'0' + (n % 10) as u8));
+        out.push('-');
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
     }
-    s
 }
 
-/// The columns every row of a claim shares.
-fn claim_row(file: &str, rem: &Remittance, c: &ClaimPayment, outcome: Outcome) -> Row {
-    Row {
-        file: file.to_string(),
-        payer_name: opt(rem.payer.name.as_deref()),
-        payer_id: opt(rem.payer_id()),
-        payee_npi: opt(rem.payee_npi()),
-        trace_number: opt(rem.payment.trace_number.as_deref()),
-        payment_date: date(rem.payment.payment_date.or(rem.payment.production_date)),
-        patient_control_number: c.patient_control_number.to_string(),
-        payer_claim_control_number: opt(c.payer_claim_control_number.as_deref()),
-        claim_status: c.status_code.code().to_string(),
-        service_date: date(c.service_date()),
-        outcome: outcome.to_string(),
-        ..Row::default()
+/// Strings a row's formatted values are written into, reused from row to row.
+#[derive(Default)]
+struct Scratch {
+    claim_date: String,
+    service_date: String,
+    modifiers: String,
+    rarcs: String,
+    amount: String,
+    deadline: String,
+    key: String,
+}
+
+/// Writes `parts` joined by `sep` into `out` (cleared first).
+fn join_into<S: AsRef<str>>(out: &mut String, parts: &[S], sep: &str) {
+    out.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p.as_ref());
     }
 }
 
@@ -640,80 +745,101 @@ fn add_rows(
     rem: &Remittance,
     opts: &ReportOptions,
     assessor: &denali_rules::Assessor<'_>,
-    emit: &mut dyn FnMut(Entry),
+    emit: &mut dyn FnMut(EntryRef<'_>),
 ) {
+    use std::fmt::Write as _;
     let ctx = &opts.context;
-    let payer = opt(rem.payer_id());
+    let mut payment_date = String::new();
+    if let Some(d) = rem.payment.payment_date.or(rem.payment.production_date) {
+        push_iso_date(&mut payment_date, d);
+    }
+    let payer = rem.payer_id().unwrap_or_default();
+    let mut s = Scratch::default();
     assessor.each_claim(rem, |ca| {
         out.claims_accounted += 1;
         *out.by_outcome.entry(outcome_name(ca.outcome)).or_default() += 1;
         let Some(claim) = rem.claims.get(ca.claim_index) else {
             return;
         };
+        s.claim_date.clear();
+        if let Some(d) = claim.service_date() {
+            push_iso_date(&mut s.claim_date, d);
+        }
+        // The columns every row of the claim shares.
+        let claim_row = RowRef {
+            file,
+            payer_name: rem.payer.name.as_deref().unwrap_or_default(),
+            payer_id: payer,
+            payee_npi: rem.payee_npi().unwrap_or_default(),
+            trace_number: rem.payment.trace_number.as_deref().unwrap_or_default(),
+            payment_date: &payment_date,
+            patient_control_number: &claim.patient_control_number,
+            payer_claim_control_number: claim
+                .payer_claim_control_number
+                .as_deref()
+                .unwrap_or_default(),
+            claim_status: claim.status_code.code(),
+            service_date: &s.claim_date,
+            outcome: ca.outcome.as_str(),
+            ..RowRef::default()
+        };
         if !ca.denials.is_empty() {
             out.denied_claims += 1;
         } else if opts.all_claims {
-            emit(Entry::Claim(claim_row(file, rem, claim, ca.outcome)));
+            emit(EntryRef {
+                row: claim_row,
+                denial: None,
+            });
             return;
         }
         for d in &ca.denials {
-            let mut row = claim_row(file, rem, claim, ca.outcome);
             let line = d.line_index.and_then(|i| claim.service_lines.get(i));
+            let mut row = RowRef { ..claim_row };
+            s.modifiers.clear();
+            s.service_date.clear();
             if let Some(l) = line {
-                row.procedure = l.procedure.code.to_string();
-                row.modifiers = l.procedure.modifiers.join(";");
+                row.procedure = &l.procedure.code;
+                join_into(&mut s.modifiers, &l.procedure.modifiers, ";");
                 if let Some(sd) = l.service_date() {
-                    row.service_date = iso_date(sd);
+                    push_iso_date(&mut s.service_date, sd);
                 }
             }
-            row.level = match d.level {
-                Level::Claim => "claim".into(),
-                Level::Line => "line".into(),
-            };
-            row.group = d.group.as_str().to_string();
-            row.carc = d.carc.clone();
-            row.rarcs = d.rarcs.join(";");
-            row.amount = d.amount.to_string();
+            if !s.service_date.is_empty() {
+                row.service_date = &s.service_date;
+            }
+            row.modifiers = &s.modifiers;
+            row.level = d.level.as_str();
+            row.group = d.group.as_str();
+            row.carc = &d.carc;
+            join_into(&mut s.rarcs, &d.rarcs, ";");
+            row.rarcs = &s.rarcs;
+            s.amount.clear();
+            let _ = write!(s.amount, "{}", d.amount);
+            row.amount = &s.amount;
             let e = &d.explanation;
-            let category = e
-                .category
-                .map(|c| c.as_str().to_string())
-                .unwrap_or_default();
-            row.category = category.clone();
-            row.class = e.class.to_string();
-            row.route = d.corrections.route.to_string();
-            row.correction = d.corrections.summary.clone();
-            row.deadline = d
-                .deadline
-                .as_ref()
-                .map(|dl| iso_date(dl.date))
-                .unwrap_or_default();
+            let category = e.category.map(|c| c.as_str()).unwrap_or_default();
+            row.category = category;
+            row.class = e.class.as_str();
+            row.route = d.corrections.route.as_str();
+            row.correction = &d.corrections.summary;
+            s.deadline.clear();
+            if let Some(dl) = &d.deadline {
+                push_iso_date(&mut s.deadline, dl.date);
+            }
+            row.deadline = &s.deadline;
             let base = denali_rules::prioritize(d, 1, ctx);
-            let key = recurrence_key(&payer, claim, d);
-            emit(Entry::Denial(Pending {
+            recurrence_key(&mut s.key, [payer, &d.carc, &s.rarcs, row.procedure]);
+            emit(EntryRef {
                 row,
-                key,
-                base,
-                amount: d.amount,
-                category,
-            }));
+                denial: Some(DenialRef {
+                    key: &s.key,
+                    base: &base,
+                    amount: d.amount,
+                    category,
+                }),
+            });
         }
     });
-}
-
-/// (payer, CARC, RARCs, procedure) of a denial: what recurrence counts.
-fn recurrence_key(payer: &str, claim: &ClaimPayment, d: &denali_rules::Denial) -> RecurrenceKey {
-    let procedure = d
-        .line_index
-        .and_then(|i| claim.service_lines.get(i))
-        .map(|l| l.procedure.code.to_string())
-        .unwrap_or_default();
-    (
-        payer.to_string(),
-        d.carc.clone(),
-        d.rarcs.join(";"),
-        procedure,
-    )
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
@@ -728,8 +854,14 @@ fn outcome_name(o: Outcome) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_date;
+    use super::{Row, RowRef, push_iso_date};
     use chrono::NaiveDate;
+
+    fn iso_date(d: NaiveDate) -> String {
+        let mut s = "left over".to_string();
+        push_iso_date(&mut s, d);
+        s
+    }
 
     #[test]
     fn iso_date_matches_display() {
@@ -745,5 +877,44 @@ mod tests {
         }
         let far = NaiveDate::from_ymd_opt(-44, 3, 15).expect("valid");
         assert_eq!(iso_date(far), far.to_string());
+    }
+
+    /// A borrowed row becomes the owned row with the same value in every named column (only
+    /// the two priority columns, filled in later, stay empty).
+    #[test]
+    fn row_ref_keeps_every_column_in_place() {
+        let r = RowRef {
+            file: "file",
+            payer_name: "payer_name",
+            payer_id: "payer_id",
+            payee_npi: "payee_npi",
+            trace_number: "trace_number",
+            payment_date: "payment_date",
+            patient_control_number: "patient_control_number",
+            payer_claim_control_number: "payer_claim_control_number",
+            claim_status: "claim_status",
+            service_date: "service_date",
+            procedure: "procedure",
+            modifiers: "modifiers",
+            level: "level",
+            group: "group",
+            carc: "carc",
+            rarcs: "rarcs",
+            amount: "amount",
+            category: "category",
+            class: "class",
+            route: "route",
+            deadline: "deadline",
+            correction: "correction",
+            outcome: "outcome",
+        };
+        let row: Row = r.to_row();
+        for (name, value) in crate::row::COLUMNS.iter().zip(row.values()) {
+            let want = match *name {
+                "priority" | "priority_reasons" => "",
+                other => other,
+            };
+            assert_eq!(value, want, "column {name}");
+        }
     }
 }
