@@ -4,7 +4,7 @@
 //! Memory follows the largest transaction set of each file being read plus the rows kept for
 //! the report (denials, and every claim with `all_claims`), never the size of the inputs.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

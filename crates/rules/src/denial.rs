@@ -367,7 +367,7 @@ impl ReversalLinks {
     /// that is not a reversal, has the same CLP01 (or a REF*F8 equal to the reversed CLP07), and
     /// does not already correct an earlier reversal.
     fn find(claims: &[ClaimPayment]) -> ReversalLinks {
-        use std::collections::HashMap;
+        use foldhash::HashMap;
         let n = claims.len();
         let mut links = ReversalLinks {
             reversed_by: vec![None; n],
@@ -398,8 +398,8 @@ impl ReversalLinks {
                 None
             }
         }
-        let mut by_pcn: HashMap<&str, Queue> = HashMap::new();
-        let mut by_f8: HashMap<&str, Queue> = HashMap::new();
+        let mut by_pcn: HashMap<&str, Queue> = HashMap::default();
+        let mut by_f8: HashMap<&str, Queue> = HashMap::default();
         for (k, c) in claims.iter().enumerate() {
             if c.is_reversal() {
                 continue;
@@ -414,7 +414,7 @@ impl ReversalLinks {
             }
         }
         // Originals not yet reversed, by (CLP01, CLP07), nearest last.
-        let mut open: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::new();
+        let mut open: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::default();
         for (r, rev) in claims.iter().enumerate() {
             let key = (
                 rev.patient_control_number.as_str(),
@@ -479,7 +479,7 @@ struct ClaimCtx<'a> {
 struct ExplainCache<'a> {
     rules: &'a RuleSet,
     /// Keyed by (group, CARC, RARCs) encoded as one string (see [`ExplainCache::key`]).
-    seen: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Arc<Explanation>>>,
+    seen: std::cell::RefCell<foldhash::HashMap<Vec<u8>, Arc<Explanation>>>,
     /// Scratch space for the key, so a hit allocates nothing.
     key: std::cell::RefCell<Vec<u8>>,
 }

@@ -25,7 +25,7 @@
 //! Finally only denials (and unknowns) keep a category. The `reason` field lists each step that
 //! fired, in order, so a user can see why.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 

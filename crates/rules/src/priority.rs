@@ -11,7 +11,7 @@
 //!
 //! A passed deadline zeroes the deadline and recoverability parts and says "deadline passed".
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use denali_x12::remit::Remittance;
 use rust_decimal::Decimal;
