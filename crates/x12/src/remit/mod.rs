@@ -4,9 +4,13 @@
 //! payment, payer, payee, every claim with its adjustments, remarks and service lines, and the
 //! provider-level adjustments, plus diagnostics for anything odd and for the three balancing
 //! rules.
+//!
+//! A set of any size can also be read claim by claim: [`parse_835_each`] hands each claim over
+//! as it closes, and [`claim_keys`] reads, without building the claims, what linking reversals
+//! to their originals and corrections needs; memory then stays at one claim, not one set.
 
 mod model;
 mod parse;
 
 pub use model::*;
-pub use parse::parse_835;
+pub use parse::{claim_keys, parse_835, parse_835_each};

@@ -416,6 +416,31 @@ impl ClaimPayment {
             .map(|r| r.value.as_str())
     }
 
+    /// What tells this claim apart when reversals are linked to originals and corrections.
+    pub fn key(&self) -> ClaimKey {
+        ClaimKey {
+            patient_control_number: self.patient_control_number.clone(),
+            payer_claim_control_number: self.payer_claim_control_number.clone(),
+            reversal: self.is_reversal(),
+            original_reference: self.reference("F8").map(Text::from),
+        }
+    }
+
+    /// Masks patient, insured and other-subscriber names and member ids.
+    pub fn redact(&mut self) {
+        for n in [
+            &mut self.patient,
+            &mut self.insured,
+            &mut self.corrected_insured,
+            &mut self.other_subscriber,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            n.redact();
+        }
+    }
+
     /// The earliest service date of the claim: DTM*232 or the lines' dates.
     pub fn service_date(&self) -> Option<NaiveDate> {
         let claim = self
@@ -457,6 +482,20 @@ pub struct ProviderAdjustment {
     pub position: Position,
 }
 
+/// What reversal linking needs of a claim: [`ClaimPayment::key`], or read for a whole set at
+/// once, without the claims, by [`claim_keys`](super::claim_keys).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ClaimKey {
+    /// CLP01.
+    pub patient_control_number: Text,
+    /// CLP07.
+    pub payer_claim_control_number: Option<Text>,
+    /// CLP02 = 22.
+    pub reversal: bool,
+    /// The first claim-level REF*F8 (the claim number of the claim this one corrects).
+    pub original_reference: Option<Text>,
+}
+
 /// One 835 transaction set: a payment, its payer and payee, its claims.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct Remittance {
@@ -496,17 +535,7 @@ impl Remittance {
     /// Masks patient, insured and other-subscriber names and member ids in every claim.
     pub fn redact(&mut self) {
         for c in &mut self.claims {
-            for n in [
-                &mut c.patient,
-                &mut c.insured,
-                &mut c.corrected_insured,
-                &mut c.other_subscriber,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                n.redact();
-            }
+            c.redact();
         }
     }
 

@@ -271,6 +271,46 @@ impl<'a> Seg<'_, 'a> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, Vec<Diagnostic>) {
+    let mut claims = Vec::new();
+    if tx.set_id == "835" {
+        claims.reserve_exact(tx.count("CLP"));
+    }
+    let (mut rem, diags) = parse_835_each(tx, opts, |_, _, claim| claims.push(claim));
+    rem.claims = claims;
+    (rem, diags)
+}
+
+/// Reads a transaction set as an 835 claim by claim, for sets too large to hold as one
+/// [`Remittance`]: memory stays at one claim whatever the set's size.
+///
+/// `on_claim` gets each claim as it closes, with its index in the set and the remittance read
+/// so far (payment, payer and payee, which the TR3 puts before the first claim; `claims` is
+/// empty). Returns the remittance without its claims (provider adjustments included) and the
+/// same diagnostics as [`parse_835`], in the same order: the two functions read the same way
+/// (`parse_835` is this one, collecting the claims).
+///
+/// ```
+/// use denali_x12::{Reader, Event, ParseOptions, remit};
+/// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+/// let mut reader = Reader::from_slice(&bytes);
+/// while let Some(event) = reader.next_event()? {
+///     if let Event::Transaction(tx) = event {
+///         let mut paid = rust_decimal::Decimal::ZERO;
+///         let (rest, diagnostics) = remit::parse_835_each(&tx, &ParseOptions::default(), |_, _, claim| {
+///             paid += claim.payment_amount;
+///         });
+///         assert!(rest.claims.is_empty());
+///         assert_eq!(paid - rest.total_provider_adjustments(), rest.payment.total_paid);
+///         assert!(diagnostics.is_empty());
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_835_each(
+    tx: &TransactionSet<'_>,
+    opts: &ParseOptions,
+    mut on_claim: impl FnMut(&Remittance, usize, ClaimPayment),
+) -> (Remittance, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut rem = Remittance::default();
     if tx.set_id != "835" {
@@ -281,14 +321,27 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
         ));
         return (rem, diags);
     }
-    rem.claims.reserve_exact(tx.count("CLP"));
+    // Balancing of each claim as it closes, reported after the reading diagnostics.
+    let mut balancing = Vec::new();
+    let mut claims_done = 0usize;
+    let mut claim_payments = Decimal::ZERO;
+    // Hands the claim read last (if any) to `on_claim`; it can no longer change.
+    let mut close = |rem: &mut Remittance, balancing: &mut Vec<Diagnostic>| {
+        if let Some(c) = rem.claims.pop() {
+            balance_claim(&c, balancing);
+            claim_payments += c.payment_amount;
+            on_claim(rem, claims_done, c);
+            claims_done += 1;
+        }
+    };
     let mut state = State::Header;
     let mut els: Vec<Element<'_>> = Vec::with_capacity(32);
     let mut bpr_pos = tx.position();
     let mut seen = [false; 4]; // BPR, TRN, N1*PR, N1*PE
     let mut header_number: Option<Text> = None;
-    // The open claim and service line are the last of `rem.claims` and of its lines: they are
-    // built in place, never moved (a claim is over a kilobyte).
+    // The claim being read is the only one in `rem.claims` (the open service line is the last
+    // of its lines): built in place, and moved once, to `on_claim`, when the next claim starts
+    // or the set ends.
     let mut open_claim = false;
     let mut open_line = false;
     // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
@@ -392,6 +445,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             b"CLP" => {
                 open_line = false;
                 open_claim = true;
+                close(&mut rem, &mut balancing);
                 rem.claims.push(ClaimPayment {
                     patient_control_number: s.text(1),
                     status_code: ClaimStatus::from_code(s.b(2)),
@@ -587,6 +641,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             _ => unexpected(&mut s, "segment not expected in an 835; skipped"),
         }
     }
+    close(&mut rem, &mut balancing);
     for (ok, what) in seen
         .iter()
         .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])
@@ -599,8 +654,62 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
             ));
         }
     }
-    balance(&rem, bpr_pos, &mut diags);
+    diags.append(&mut balancing);
+    balance_payment(&rem, claim_payments, bpr_pos, &mut diags);
     (rem, diags)
+}
+
+/// The [`ClaimKey`] of every claim of a set, in order, exactly as [`parse_835`] would read
+/// them (`claim_keys(tx)[i] == parse_835(tx).claims[i].key()`), without building the claims:
+/// only N1, LX, CLP, SVC, PLB and REF segments are looked at, to follow the loops the same way.
+///
+/// With [`parse_835_each`], this lets a reader link reversals to the claims they cancel (which
+/// come before them) and to their corrections (which come after) while holding one claim at a
+/// time.
+pub fn claim_keys(tx: &TransactionSet<'_>, opts: &ParseOptions) -> Vec<ClaimKey> {
+    let mut keys: Vec<ClaimKey> = Vec::new();
+    if tx.set_id != "835" {
+        return keys;
+    }
+    let mut els: Vec<Element<'_>> = Vec::with_capacity(16);
+    // `in_claim`: the parser's state is loop 2100 (claim-level REFs go to the claim);
+    // `open_claim`: a claim is open (an SVC opens a line in it).
+    let (mut in_claim, mut open_claim) = (false, false);
+    for seg in tx.segments() {
+        let id = seg.id();
+        let wanted = matches!(
+            id.as_bytes(),
+            b"N1" | b"LX" | b"CLP" | b"SVC" | b"PLB" | b"REF"
+        );
+        if !wanted {
+            continue;
+        }
+        seg.split_into(&mut els);
+        els.truncate(opts.max_elements);
+        let b = |n: usize| els.get(n - 1).map(|e| e.as_bytes()).unwrap_or(&[]);
+        match id.as_bytes() {
+            // Only the payer and payee N1 leave the claim (in_claim: the parser's State::Claim).
+            b"N1" if matches!(b(1), b"PR" | b"PE") => in_claim = false,
+            b"LX" | b"PLB" => (in_claim, open_claim) = (false, false),
+            b"CLP" => {
+                (in_claim, open_claim) = (true, true);
+                keys.push(ClaimKey {
+                    patient_control_number: value::text(b(1)),
+                    payer_claim_control_number: value::opt_text(b(7)),
+                    reversal: b(2) == b"22",
+                    original_reference: None,
+                });
+            }
+            b"SVC" if open_claim => in_claim = false,
+            b"REF" if in_claim && open_claim && b(1) == b"F8" => {
+                if let Some(k) = keys.last_mut().filter(|k| k.original_reference.is_none()) {
+                    k.original_reference = Some(value::text(b(2)));
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
 }
 
 /// `part` (a sub-slice of `whole`'s bytes) as a slice of `whole`, when it lies on character
@@ -652,48 +761,57 @@ fn claim(claims: &mut [ClaimPayment], open_claim: bool) -> Option<&mut ClaimPaym
     if open_claim { claims.last_mut() } else { None }
 }
 
-/// The three balancing rules of the 835 TR3, reported as warnings (amounts are not PHI).
-fn balance(rem: &Remittance, bpr_pos: Position, diags: &mut Vec<Diagnostic>) {
-    for c in &rem.claims {
-        for l in &c.service_lines {
-            let expect = l.charge - l.adjustment_total();
-            if expect != l.payment {
-                diags.push(Diagnostic::warning(
-                    DiagnosticCode::LineUnbalanced,
-                    l.position.at_element(3),
-                    format!(
-                        "line does not balance: SVC02 {} - adjustments {} = {}, but SVC03 is {}",
-                        l.charge,
-                        l.adjustment_total(),
-                        expect,
-                        l.payment
-                    ),
-                ));
-            }
-        }
-        let expect = c.total_charge - c.adjustment_total();
-        if expect != c.payment_amount {
+/// The line and claim balancing rules of the 835 TR3, reported as warnings (amounts are not
+/// PHI).
+fn balance_claim(c: &ClaimPayment, diags: &mut Vec<Diagnostic>) {
+    for l in &c.service_lines {
+        let expect = l.charge - l.adjustment_total();
+        if expect != l.payment {
             diags.push(Diagnostic::warning(
-                DiagnosticCode::ClaimUnbalanced,
-                c.position.at_element(4),
+                DiagnosticCode::LineUnbalanced,
+                l.position.at_element(3),
                 format!(
-                    "claim does not balance: CLP03 {} - adjustments {} = {}, but CLP04 is {}",
-                    c.total_charge,
-                    c.adjustment_total(),
+                    "line does not balance: SVC02 {} - adjustments {} = {}, but SVC03 is {}",
+                    l.charge,
+                    l.adjustment_total(),
                     expect,
-                    c.payment_amount
+                    l.payment
                 ),
             ));
         }
     }
-    let expect = rem.total_claim_payments() - rem.total_provider_adjustments();
+    let expect = c.total_charge - c.adjustment_total();
+    if expect != c.payment_amount {
+        diags.push(Diagnostic::warning(
+            DiagnosticCode::ClaimUnbalanced,
+            c.position.at_element(4),
+            format!(
+                "claim does not balance: CLP03 {} - adjustments {} = {}, but CLP04 is {}",
+                c.total_charge,
+                c.adjustment_total(),
+                expect,
+                c.payment_amount
+            ),
+        ));
+    }
+}
+
+/// The transaction balancing rule: claim payments (Σ CLP04, summed as the claims closed) less
+/// provider adjustments equal the payment (BPR02).
+fn balance_payment(
+    rem: &Remittance,
+    claim_payments: Decimal,
+    bpr_pos: Position,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let expect = claim_payments - rem.total_provider_adjustments();
     if expect != rem.payment.total_paid {
         diags.push(Diagnostic::warning(
             DiagnosticCode::TransactionUnbalanced,
             bpr_pos,
             format!(
                 "payment does not balance: claim payments {} - provider adjustments {} = {}, but BPR02 is {}",
-                rem.total_claim_payments(),
+                claim_payments,
                 rem.total_provider_adjustments(),
                 expect,
                 rem.payment.total_paid

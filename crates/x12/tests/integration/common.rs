@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use denali_x12::reader::Input;
-use denali_x12::{Diagnostic, Event, ParseOptions, Reader, remit};
+use denali_x12::{Diagnostic, Event, ParseOptions, Reader, TransactionSet, remit};
 use rust_decimal::Decimal;
 
 /// The project's own fixtures.
@@ -74,6 +74,7 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
                 s.sets.push(tx.set_id.clone());
                 if tx.set_id == "835" {
                     let (rem, d) = remit::parse_835(&tx, &opts);
+                    check_claim_by_claim(&tx, &opts, &rem, &d);
                     s.claims += rem.claims.len();
                     s.sum_clp04 += rem.total_claim_payments();
                     s.sum_clp03 += rem.claims.iter().map(|c| c.total_charge).sum::<Decimal>();
@@ -92,6 +93,39 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
     s.diagnostics
         .sort_by_key(|d| (d.position.offset, d.code.as_str()));
     s
+}
+
+/// Reading claim by claim gives what reading the whole set gives: the same claims in order,
+/// the same rest of the remittance, the same diagnostics in the same order, and `claim_keys`
+/// the keys of the same claims. Every 835 the tests scan goes through this.
+pub fn check_claim_by_claim(
+    tx: &TransactionSet<'_>,
+    opts: &ParseOptions,
+    rem: &remit::Remittance,
+    diags: &[Diagnostic],
+) {
+    let mut claims = Vec::new();
+    let (rest, d) = remit::parse_835_each(tx, opts, |header, i, c| {
+        assert!(
+            header.claims.is_empty(),
+            "the remittance handed out holds no claims"
+        );
+        assert_eq!(i, claims.len(), "claim index");
+        claims.push(c);
+    });
+    assert_eq!(claims, rem.claims, "claims read one by one differ");
+    assert_eq!(d, diags, "diagnostics of the claim-by-claim read differ");
+    let whole_rest = remit::Remittance {
+        claims: Vec::new(),
+        ..rem.clone()
+    };
+    assert_eq!(rest, whole_rest, "the rest of the remittance differs");
+    let keys: Vec<_> = rem.claims.iter().map(remit::ClaimPayment::key).collect();
+    assert_eq!(
+        remit::claim_keys(tx, opts),
+        keys,
+        "claim_keys differ from the claims' keys"
+    );
 }
 
 /// Scans bytes from a slice, and again streamed in small chunks; both must agree.

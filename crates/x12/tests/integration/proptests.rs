@@ -4,7 +4,7 @@
 use denali_x12::{Event, ParseOptions, Reader};
 use proptest::prelude::*;
 
-use crate::common::scan;
+use crate::common::{scan, scan_both};
 
 const CASES: u32 = 256;
 
@@ -79,5 +79,30 @@ proptest! {
         // compare with elements as written (an empty trailing element list means no separator).
         let want: Vec<(String, Vec<String>)> = segs.iter().map(|(id, els)| (id.clone(), els.clone())).collect();
         prop_assert_eq!(got, want);
+    }
+
+    /// Loops in any order: the claim-by-claim read, `claim_keys` and the whole-set read agree
+    /// (checked inside `scan`) whatever order N1, LX, CLP, SVC, REF*F8 and PLB come in.
+    #[test]
+    fn claim_by_claim_reads_agree_in_any_loop_order(
+        segs in proptest::collection::vec(prop_oneof![
+            Just("N1*PR*PAYER*XX*1"), Just("N1*PE*PAYEE*XX*2"), Just("N1*ZZ*OTHER"),
+            Just("LX*1"), Just("PLB*1*20241231*WO:X*5"),
+            Just("CLP*A*1*100*80*20*MC*ICN1"), Just("CLP*A*22*-100*-80*-20*MC*ICN1"),
+            Just("CLP*B*4*50*0**MC*ICN2"), Just("CLP*B*1*50*50"),
+            Just("SVC*HC:99213*100*80"), Just("REF*F8*ICN1"), Just("REF*F8*ICN2"),
+            Just("REF*6R*X"), Just("CAS*CO*45*20"), Just("NM1*QC*1*DOE*J"), Just("MOA***N1"),
+            Just("DTM*050*20240101"), Just("AMT*AU*80"), Just("BPR*I*80*C*ACH"), Just("TRN*1*T*1"),
+        ], 0..40),
+    ) {
+        let mut f = isa(b'*', b'^', b':', b'~');
+        f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~");
+        for s in &segs {
+            f.extend_from_slice(s.as_bytes());
+            f.push(b'~');
+        }
+        f.extend_from_slice(format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", segs.len() + 2).as_bytes());
+        let s = scan_both(&f);
+        prop_assert_eq!(s.transactions, 1);
     }
 }
