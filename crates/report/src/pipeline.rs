@@ -1,16 +1,17 @@
 //! The batch pipeline: inputs → (in parallel, each streamed) 835 transaction sets → assessed
 //! claims → rows, then priorities across the whole batch and the reconciliation summary.
 //!
-//! Memory follows the largest transaction set of each file being read plus the rows kept for
-//! the report (denials, and every claim with `all_claims`), never the size of the inputs.
+//! Each transaction set is read claim by claim (its bytes are held by the reader, its typed
+//! claims one at a time), so memory follows the bytes of the largest set being read plus, for
+//! [`run`], the rows kept for the report; never the size of the inputs.
 
 use foldhash::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use denali_rules::{Context, Outcome};
-use denali_x12::remit::Remittance;
+use denali_rules::{Context, Outcome, ReversalLinks};
+use denali_x12::remit::{self, ClaimPayment, Remittance};
 use denali_x12::{DiagnosticCode, Event, ParseOptions, Reader};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -250,9 +251,9 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
         .map(|input| {
             let name = input.name();
             let mut entries = Vec::new();
-            let assessor = denali_rules::Assessor::new(&opts.context);
-            let r = process(input, opts, &mut |out, rem| {
-                add_rows(out, &name, rem, opts, &assessor, &mut |e| {
+            let mut rows = Rows::new(&name, opts);
+            let r = process(input, opts, &mut |out, rem, links, i, claim| {
+                rows.add(out, rem, links, i, claim, &mut |e| {
                     entries.push(Entry::from_ref(&e))
                 })
             });
@@ -303,10 +304,10 @@ pub fn stream(
             let name = input.name();
             let mut spill = Spill::new_in(dir.path())?;
             let mut recurrence = Recurrence::default();
-            let assessor = denali_rules::Assessor::new(&opts.context);
+            let mut rows = Rows::new(&name, opts);
             let mut failed = None;
-            let r = process(input, opts, &mut |out, rem| {
-                add_rows(out, &name, rem, opts, &assessor, &mut |e| {
+            let r = process(input, opts, &mut |out, rem, links, i, claim| {
+                rows.add(out, rem, links, i, claim, &mut |e| {
                     if let Some(d) = &e.denial {
                         recurrence.add(d.key);
                     }
@@ -493,7 +494,7 @@ impl Spill {
             put_u32(w, p.base.recurrence)?;
             put_str(w, &p.base.pattern)?;
             w.write_all(&p.amount.serialize())?;
-            put_str(w, &p.category)?;
+            put_str(w, p.category)?;
         }
         Ok(())
     }
@@ -626,12 +627,15 @@ fn add_file(s: &mut Summary, name: String, r: FileResult) {
     }
 }
 
-/// Reads one input and hands each 835 remittance to `on_remit`; counts what the reader saw.
-fn process(
-    input: Input,
-    opts: &ReportOptions,
-    on_remit: &mut dyn FnMut(&mut FileResult, &Remittance),
-) -> FileResult {
+/// What [`process`] hands over for each claim: the counts so far, the remittance without its
+/// claims, the set's reversal links, the claim's index in the set, and the claim.
+type OnClaim<'a> =
+    dyn FnMut(&mut FileResult, &Remittance, &ReversalLinks, usize, &ClaimPayment) + 'a;
+
+/// Reads one input and hands each claim of each 835 to `on_claim`, claim by claim, so memory
+/// stays at one claim (and the set's claim keys) however large a transaction set is; counts
+/// what the reader saw.
+fn process(input: Input, opts: &ReportOptions, on_claim: &mut OnClaim<'_>) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
             Ok(f) => Box::new(f),
@@ -655,7 +659,13 @@ fn process(
                 }
                 out.transactions += 1;
                 out.claims_in += tx.count("CLP") as u64;
-                let (mut rem, diags) = denali_x12::remit::parse_835(&tx, &opts.parse);
+                let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
+                let (_, diags) = remit::parse_835_each(&tx, &opts.parse, |rem, i, mut claim| {
+                    if opts.redact {
+                        claim.redact();
+                    }
+                    on_claim(&mut out, rem, &links, i, &claim);
+                });
                 out.balancing += diags
                     .iter()
                     .filter(|d| {
@@ -667,10 +677,6 @@ fn process(
                         )
                     })
                     .count() as u64;
-                if opts.redact {
-                    rem.redact();
-                }
-                on_remit(&mut out, &rem);
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -719,6 +725,7 @@ fn push_iso_date(out: &mut String, d: chrono::NaiveDate) {
 /// Strings a row's formatted values are written into, reused from row to row.
 #[derive(Default)]
 struct Scratch {
+    payment_date: String,
     claim_date: String,
     service_date: String,
     modifiers: String,
@@ -739,40 +746,58 @@ fn join_into<S: AsRef<str>>(out: &mut String, parts: &[S], sep: &str) {
     }
 }
 
-fn add_rows(
-    out: &mut FileResult,
-    file: &str,
-    rem: &Remittance,
-    opts: &ReportOptions,
-    assessor: &denali_rules::Assessor<'_>,
-    emit: &mut dyn FnMut(EntryRef<'_>),
-) {
-    use std::fmt::Write as _;
-    let ctx = &opts.context;
-    let mut payment_date = String::new();
-    if let Some(d) = rem.payment.payment_date.or(rem.payment.production_date) {
-        push_iso_date(&mut payment_date, d);
+/// Turns one input's claims into rows, with one assessor (explanations are worked out once per
+/// input) and scratch strings reused from row to row.
+struct Rows<'a> {
+    file: &'a str,
+    opts: &'a ReportOptions,
+    assessor: denali_rules::Assessor<'a>,
+    s: Scratch,
+}
+
+impl<'a> Rows<'a> {
+    fn new(file: &'a str, opts: &'a ReportOptions) -> Self {
+        Rows {
+            file,
+            opts,
+            assessor: denali_rules::Assessor::new(&opts.context),
+            s: Scratch::default(),
+        }
     }
-    let payer = rem.payer_id().unwrap_or_default();
-    let mut s = Scratch::default();
-    assessor.each_claim(rem, |ca| {
+
+    /// Assesses claim `index` of a remittance and hands its rows to `emit`: one per denial, or
+    /// (with `all_claims`) one for a claim without denial.
+    fn add(
+        &mut self,
+        out: &mut FileResult,
+        rem: &Remittance,
+        links: &ReversalLinks,
+        index: usize,
+        claim: &ClaimPayment,
+        emit: &mut dyn FnMut(EntryRef<'_>),
+    ) {
+        use std::fmt::Write as _;
+        let ca = self.assessor.assess_claim(rem, links, index, claim);
         out.claims_accounted += 1;
         *out.by_outcome.entry(outcome_name(ca.outcome)).or_default() += 1;
-        let Some(claim) = rem.claims.get(ca.claim_index) else {
-            return;
-        };
+        let s = &mut self.s;
+        s.payment_date.clear();
+        if let Some(d) = rem.payment.payment_date.or(rem.payment.production_date) {
+            push_iso_date(&mut s.payment_date, d);
+        }
         s.claim_date.clear();
         if let Some(d) = claim.service_date() {
             push_iso_date(&mut s.claim_date, d);
         }
+        let payer = rem.payer_id().unwrap_or_default();
         // The columns every row of the claim shares.
         let claim_row = RowRef {
-            file,
+            file: self.file,
             payer_name: rem.payer.name.as_deref().unwrap_or_default(),
             payer_id: payer,
             payee_npi: rem.payee_npi().unwrap_or_default(),
             trace_number: rem.payment.trace_number.as_deref().unwrap_or_default(),
-            payment_date: &payment_date,
+            payment_date: &s.payment_date,
             patient_control_number: &claim.patient_control_number,
             payer_claim_control_number: claim
                 .payer_claim_control_number
@@ -785,7 +810,7 @@ fn add_rows(
         };
         if !ca.denials.is_empty() {
             out.denied_claims += 1;
-        } else if opts.all_claims {
+        } else if self.opts.all_claims {
             emit(EntryRef {
                 row: claim_row,
                 denial: None,
@@ -827,7 +852,7 @@ fn add_rows(
                 push_iso_date(&mut s.deadline, dl.date);
             }
             row.deadline = &s.deadline;
-            let base = denali_rules::prioritize(d, 1, ctx);
+            let base = denali_rules::prioritize(d, 1, &self.opts.context);
             recurrence_key(&mut s.key, [payer, &d.carc, &s.rarcs, row.procedure]);
             emit(EntryRef {
                 row,
@@ -839,7 +864,7 @@ fn add_rows(
                 }),
             });
         }
-    });
+    }
 }
 
 fn outcome_name(o: Outcome) -> &'static str {

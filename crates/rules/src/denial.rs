@@ -29,7 +29,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use denali_x12::remit::{ClaimPayment, ClaimStatus, Remittance, ServicePayment};
+use denali_x12::remit::{ClaimKey, ClaimPayment, ClaimStatus, Remittance, ServicePayment};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -320,22 +320,70 @@ impl<'a> Assessor<'a> {
         plans: bool,
         mut f: impl FnMut(ClaimAssessment),
     ) {
-        let ctx = self.ctx;
-        let links = ReversalLinks::find(&rem.claims);
-        let remit_date = payer::remit_date(rem);
+        let links = ReversalLinks::from_claims(&rem.claims);
         for (i, claim) in rem.claims.iter().enumerate() {
-            let c = ClaimCtx {
-                plans,
-                cache: &self.cache,
-                rem,
-                ctx,
-                claim,
-                index: i,
-                kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
-                remit_date,
-            };
-            f(assess_claim(&c, &links));
+            f(self.one(rem, &links, i, claim, kind, plans));
         }
+    }
+
+    /// Assesses claim `index` of a remittance read claim by claim
+    /// ([`denali_x12::remit::parse_835_each`]): `rem` is the remittance without its claims,
+    /// `links` come from [`ReversalLinks::from_keys`] over the set's
+    /// [`claim_keys`](denali_x12::remit::claim_keys). The result is exactly what
+    /// [`Assessor::assess`] gives for that claim of the whole remittance, while only one claim
+    /// is held.
+    ///
+    /// ```
+    /// # use denali_rules::{Assessor, Context, ReversalLinks};
+    /// # use denali_x12::{Event, ParseOptions, Reader, remit};
+    /// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+    /// let ctx = Context::new(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+    /// let assessor = Assessor::new(&ctx);
+    /// let opts = ParseOptions::default();
+    /// let mut reader = Reader::from_slice(&bytes);
+    /// while let Some(event) = reader.next_event()? {
+    ///     if let Event::Transaction(tx) = event {
+    ///         let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+    ///         let mut denials = 0;
+    ///         remit::parse_835_each(&tx, &opts, |rem, i, claim| {
+    ///             denials += assessor.assess_claim(rem, &links, i, &claim).denials.len();
+    ///         });
+    ///         let whole = assessor.assess(&remit::parse_835(&tx, &opts).0);
+    ///         assert_eq!(denials, whole.denials().count());
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_claim(
+        &self,
+        rem: &Remittance,
+        links: &ReversalLinks,
+        index: usize,
+        claim: &ClaimPayment,
+    ) -> ClaimAssessment {
+        self.one(rem, links, index, claim, None, true)
+    }
+
+    fn one(
+        &self,
+        rem: &Remittance,
+        links: &ReversalLinks,
+        index: usize,
+        claim: &ClaimPayment,
+        kind: Option<ClaimKind>,
+        plans: bool,
+    ) -> ClaimAssessment {
+        let c = ClaimCtx {
+            plans,
+            cache: &self.cache,
+            rem,
+            ctx: self.ctx,
+            claim,
+            index,
+            kind: kind.unwrap_or_else(|| ClaimKind::infer(claim)),
+            remit_date: payer::remit_date(rem),
+        };
+        assess_claim(&c, links)
     }
 
     fn run(&self, rem: &Remittance, kind: Option<ClaimKind>, plans: bool) -> Assessment {
@@ -345,8 +393,11 @@ impl<'a> Assessor<'a> {
     }
 }
 
-/// Reversal bookkeeping inside one remittance.
-struct ReversalLinks {
+/// Which claims of one remittance reverse, are reversed by, or correct which others: worked
+/// out for the whole remittance before its claims are assessed, since a reversal cancels an
+/// earlier claim and is corrected by a later one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReversalLinks {
     /// For an original claim: the later reversal that cancels it.
     reversed_by: Vec<Option<usize>>,
     /// For a reversal: the original it cancels (earlier in this remittance).
@@ -366,8 +417,46 @@ impl ReversalLinks {
     /// same CLP01 and CLP07, and is not reversed yet. Its correction is the first later claim
     /// that is not a reversal, has the same CLP01 (or a REF*F8 equal to the reversed CLP07), and
     /// does not already correct an earlier reversal.
-    fn find(claims: &[ClaimPayment]) -> ReversalLinks {
+    pub fn from_claims(claims: &[ClaimPayment]) -> ReversalLinks {
+        let keys: Vec<KeyRef<'_>> = claims
+            .iter()
+            .map(|c| KeyRef {
+                pcn: &c.patient_control_number,
+                icn: c.payer_claim_control_number.as_deref(),
+                reversal: c.is_reversal(),
+                f8: c.reference("F8"),
+            })
+            .collect();
+        ReversalLinks::find(&keys)
+    }
+
+    /// [`ReversalLinks::from_claims`] from the claims' keys
+    /// ([`claim_keys`](denali_x12::remit::claim_keys)), for a remittance read claim by claim.
+    pub fn from_keys(keys: &[ClaimKey]) -> ReversalLinks {
+        let keys: Vec<KeyRef<'_>> = keys
+            .iter()
+            .map(|k| KeyRef {
+                pcn: &k.patient_control_number,
+                icn: k.payer_claim_control_number.as_deref(),
+                reversal: k.reversal,
+                f8: k.original_reference.as_deref(),
+            })
+            .collect();
+        ReversalLinks::find(&keys)
+    }
+
+    fn find(claims: &[KeyRef<'_>]) -> ReversalLinks {
         use foldhash::HashMap;
+        // Without a reversal there is nothing to link: the lists stay empty (`get` reads a
+        // missing entry as no link), so a set of a million claims costs nothing here.
+        if !claims.iter().any(|c| c.reversal) {
+            return ReversalLinks {
+                reversed_by: Vec::new(),
+                reverses: Vec::new(),
+                corrected_by: Vec::new(),
+                corrects: Vec::new(),
+            };
+        }
         let n = claims.len();
         let mut links = ReversalLinks {
             reversed_by: vec![None; n],
@@ -375,9 +464,6 @@ impl ReversalLinks {
             corrected_by: vec![None; n],
             corrects: vec![None; n],
         };
-        if !claims.iter().any(ClaimPayment::is_reversal) {
-            return links;
-        }
         /// Later claims in file order, and how far the earliest still-usable one is.
         #[derive(Default)]
         struct Queue {
@@ -401,26 +487,19 @@ impl ReversalLinks {
         let mut by_pcn: HashMap<&str, Queue> = HashMap::default();
         let mut by_f8: HashMap<&str, Queue> = HashMap::default();
         for (k, c) in claims.iter().enumerate() {
-            if c.is_reversal() {
+            if c.reversal {
                 continue;
             }
-            by_pcn
-                .entry(c.patient_control_number.as_str())
-                .or_default()
-                .at
-                .push(k);
-            if let Some(f8) = c.reference("F8") {
+            by_pcn.entry(c.pcn).or_default().at.push(k);
+            if let Some(f8) = c.f8 {
                 by_f8.entry(f8).or_default().at.push(k);
             }
         }
         // Originals not yet reversed, by (CLP01, CLP07), nearest last.
         let mut open: HashMap<(&str, Option<&str>), Vec<usize>> = HashMap::default();
         for (r, rev) in claims.iter().enumerate() {
-            let key = (
-                rev.patient_control_number.as_str(),
-                rev.payer_claim_control_number.as_deref(),
-            );
-            if !rev.is_reversal() {
+            let key = (rev.pcn, rev.icn);
+            if !rev.reversal {
                 open.entry(key).or_default().push(r);
                 continue;
             }
@@ -458,6 +537,14 @@ impl ReversalLinks {
     fn get(v: &[Option<usize>], i: usize) -> Option<usize> {
         v.get(i).copied().flatten()
     }
+}
+
+/// What [`ReversalLinks`] compares of each claim.
+struct KeyRef<'a> {
+    pcn: &'a str,
+    icn: Option<&'a str>,
+    reversal: bool,
+    f8: Option<&'a str>,
 }
 
 /// Per-claim inputs.
@@ -923,11 +1010,15 @@ mod tests {
         Remittance::default()
     }
 
-    fn same(a: &ReversalLinks, b: &ReversalLinks) -> bool {
-        a.reversed_by == b.reversed_by
-            && a.reverses == b.reverses
-            && a.corrected_by == b.corrected_by
-            && a.corrects == b.corrects
+    /// Same links for claims `0..n` (a set without reversals keeps empty lists).
+    fn same(a: &ReversalLinks, b: &ReversalLinks, n: usize) -> bool {
+        let get = ReversalLinks::get;
+        (0..n).all(|i| {
+            get(&a.reversed_by, i) == get(&b.reversed_by, i)
+                && get(&a.reverses, i) == get(&b.reverses, i)
+                && get(&a.corrected_by, i) == get(&b.corrected_by, i)
+                && get(&a.corrects, i) == get(&b.corrects, i)
+        })
     }
 
     proptest! {
@@ -942,7 +1033,10 @@ mod tests {
         ) {
             let rem = remittance(&claims);
             prop_assert_eq!(rem.claims.len(), claims.len());
-            prop_assert!(same(&ReversalLinks::find(&rem.claims), &naive(&rem.claims)));
+            let links = ReversalLinks::from_claims(&rem.claims);
+            prop_assert!(same(&links, &naive(&rem.claims), claims.len()));
+            let keys: Vec<_> = rem.claims.iter().map(ClaimPayment::key).collect();
+            prop_assert_eq!(ReversalLinks::from_keys(&keys), links);
         }
     }
 
@@ -956,7 +1050,7 @@ mod tests {
             .collect();
         let rem = remittance(&claims);
         let t = std::time::Instant::now();
-        let links = ReversalLinks::find(&rem.claims);
+        let links = ReversalLinks::from_claims(&rem.claims);
         assert!(links.reverses.iter().all(Option::is_none));
         assert!(
             t.elapsed() < std::time::Duration::from_secs(5),

@@ -100,7 +100,7 @@ pub use codes::{Category, Class, CodeStatus, GroupCode, Kind, RarcScope, Route, 
 pub use correct::{Action, ClaimKind, CorrectionInput, CorrectionPlan, Proposal, plan};
 pub use denial::{
     Assessment, Assessor, ClaimAssessment, ClassifiedAdjustment, Context, Denial, Level,
-    MAX_REMARKS, Outcome, assess, assess_with_kind, detect,
+    MAX_REMARKS, Outcome, ReversalLinks, assess, assess_with_kind, detect,
 };
 pub use error::Error;
 pub use explain::{Explanation, Remark, RuleSet};

@@ -5,9 +5,10 @@ mod common;
 
 use common::{Header, as_of, assess_default, date, fixtures, label, remit, remit_with};
 use denali_rules::{
-    Category, ClaimKind, Class, Context, DeadlineKind, GroupCode, Kind, Level, Outcome, Route,
-    assess, assess_with_kind,
+    Assessor, Category, ClaimKind, Class, Context, DeadlineKind, GroupCode, Kind, Level, Outcome,
+    ReversalLinks, Route, assess, assess_with_kind,
 };
+use denali_x12::remit;
 use rust_decimal::Decimal;
 
 fn dec(s: &str) -> Decimal {
@@ -969,6 +970,43 @@ fn every_fixture_835_counts_in_equal_counts_out() {
         }
     }
     assert!(claims > 200, "{claims}");
+}
+
+/// Reading and assessing claim by claim (as `denali report` does, so a set of any size is held
+/// one claim at a time) gives exactly the whole remittance's assessment, reversals included.
+#[test]
+fn claim_by_claim_assessment_equals_the_whole_on_every_fixture() {
+    use denali_x12::{Event, ParseOptions, Reader};
+    let dir = fixtures().join("835");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let ctx = Context::new(as_of());
+    let assessor = Assessor::new(&ctx);
+    let opts = ParseOptions::default();
+    let (mut claims, mut reversals) = (0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let mut reader = Reader::from_slice(&bytes);
+        while let Ok(Some(event)) = reader.next_event() {
+            let Event::Transaction(tx) = event else {
+                continue;
+            };
+            let whole = assess(&remit::parse_835(&tx, &opts).0, &ctx);
+            let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+            let mut one_by_one = Vec::new();
+            remit::parse_835_each(&tx, &opts, |rem, i, claim| {
+                reversals += usize::from(claim.is_reversal());
+                one_by_one.push(assessor.assess_claim(rem, &links, i, &claim));
+            });
+            assert_eq!(one_by_one, whole.claims, "{}", path.display());
+            claims += one_by_one.len();
+        }
+    }
+    assert!(claims > 200, "{claims}");
+    assert!(reversals >= 2, "{reversals}");
 }
 
 #[test]

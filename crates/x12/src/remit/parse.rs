@@ -661,7 +661,8 @@ pub fn parse_835_each(
 
 /// The [`ClaimKey`] of every claim of a set, in order, exactly as [`parse_835`] would read
 /// them (`claim_keys(tx)[i] == parse_835(tx).claims[i].key()`), without building the claims:
-/// only N1, LX, CLP, SVC, PLB and REF segments are looked at, to follow the loops the same way.
+/// only N1, LX, CLP, SVC, PLB and REF segments are looked at, to follow the loops the same way,
+/// and only CLP, N1 and claim-level REF are split into elements.
 ///
 /// With [`parse_835_each`], this lets a reader link reversals to the claims they cancel (which
 /// come before them) and to their corrections (which come after) while holding one claim at a
@@ -677,39 +678,49 @@ pub fn claim_keys(tx: &TransactionSet<'_>, opts: &ParseOptions) -> Vec<ClaimKey>
     let (mut in_claim, mut open_claim) = (false, false);
     for seg in tx.segments() {
         let id = seg.id();
-        let wanted = matches!(
-            id.as_bytes(),
-            b"N1" | b"LX" | b"CLP" | b"SVC" | b"PLB" | b"REF"
-        );
-        if !wanted {
-            continue;
-        }
-        seg.split_into(&mut els);
-        els.truncate(opts.max_elements);
-        let b = |n: usize| els.get(n - 1).map(|e| e.as_bytes()).unwrap_or(&[]);
+        // Elements are split only where they matter: N1, CLP, and REF inside a claim.
         match id.as_bytes() {
             // Only the payer and payee N1 leave the claim (in_claim: the parser's State::Claim).
-            b"N1" if matches!(b(1), b"PR" | b"PE") => in_claim = false,
+            b"N1" => {
+                seg.split_into(&mut els);
+                els.truncate(opts.max_elements);
+                if matches!(el_bytes(&els, 1), b"PR" | b"PE") {
+                    in_claim = false;
+                }
+            }
             b"LX" | b"PLB" => (in_claim, open_claim) = (false, false),
             b"CLP" => {
                 (in_claim, open_claim) = (true, true);
+                seg.split_into(&mut els);
+                els.truncate(opts.max_elements);
                 keys.push(ClaimKey {
-                    patient_control_number: value::text(b(1)),
-                    payer_claim_control_number: value::opt_text(b(7)),
-                    reversal: b(2) == b"22",
+                    patient_control_number: value::text(el_bytes(&els, 1)),
+                    payer_claim_control_number: value::opt_text(el_bytes(&els, 7)),
+                    reversal: el_bytes(&els, 2) == b"22",
                     original_reference: None,
                 });
             }
             b"SVC" if open_claim => in_claim = false,
-            b"REF" if in_claim && open_claim && b(1) == b"F8" => {
-                if let Some(k) = keys.last_mut().filter(|k| k.original_reference.is_none()) {
-                    k.original_reference = Some(value::text(b(2)));
+            b"REF" if in_claim && open_claim => {
+                seg.split_into(&mut els);
+                els.truncate(opts.max_elements);
+                if el_bytes(&els, 1) == b"F8"
+                    && let Some(k) = keys.last_mut().filter(|k| k.original_reference.is_none())
+                {
+                    k.original_reference = Some(value::text(el_bytes(&els, 2)));
                 }
             }
             _ => {}
         }
     }
     keys
+}
+
+/// Element `n` (1-based) of split elements, empty when absent.
+fn el_bytes<'a>(els: &[Element<'a>], n: usize) -> &'a [u8] {
+    n.checked_sub(1)
+        .and_then(|i| els.get(i))
+        .map_or(&[][..], |e| e.as_bytes())
 }
 
 /// `part` (a sub-slice of `whole`'s bytes) as a slice of `whole`, when it lies on character
