@@ -234,10 +234,19 @@ type RecurrenceKey = String;
 
 /// Writes the recurrence key of (payer, CARC, RARCs, procedure) into `out`.
 fn recurrence_key(out: &mut String, parts: [&str; 4]) {
-    use std::fmt::Write as _;
     out.clear();
     for p in parts {
-        let _ = write!(out, "{}:", p.len());
+        // The length in decimal digits, most significant first, without the formatter.
+        let start = out.len();
+        let mut n = p.len();
+        loop {
+            out.insert(start, char::from(b'0' + (n % 10) as u8));
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.push(':');
         out.push_str(p);
     }
 }
@@ -459,11 +468,18 @@ impl Totals {
 
 /// One file's entries, spilled to a temporary file until the batch's recurrence is known.
 ///
-/// The format is private and short-lived: per entry a tag byte (0 claim row, 1 denial), the 25
-/// row values, and for a denial its recurrence key, base priority, amount and category. Strings
-/// are a little-endian `u32` length and their bytes; the amount is `Decimal::serialize`.
+/// The format is private and short-lived. Each entry is its length (`u32`, little-endian, as
+/// every number here), then a tag byte (0 claim row, 1 denial); for a denial its base score,
+/// recurrence and amount (`Decimal::serialize`); then the number of strings, their lengths, and
+/// their bytes run together: the 25 row values, and for a denial its recurrence key, priority
+/// pattern, category and base priority reasons. An entry is read back with one read and one
+/// UTF-8 check.
 struct Spill {
     file: io::BufWriter<tempfile::NamedTempFile>,
+    /// The entry being written: lengths, then text.
+    lens: Vec<u32>,
+    text: String,
+    entry: Vec<u8>,
 }
 
 const SPILL_BUFFER: usize = 1 << 20;
@@ -472,31 +488,51 @@ impl Spill {
     fn new_in(dir: &Path) -> io::Result<Spill> {
         Ok(Spill {
             file: io::BufWriter::with_capacity(SPILL_BUFFER, tempfile::NamedTempFile::new_in(dir)?),
+            lens: Vec::new(),
+            text: String::new(),
+            entry: Vec::new(),
         })
     }
 
     fn push(&mut self, e: &EntryRef<'_>) -> io::Result<()> {
-        let w = &mut self.file;
-        w.write_all(&[u8::from(e.denial.is_some())])?;
+        let too_long = || io::Error::other("report row too long to spill");
+        self.lens.clear();
+        self.text.clear();
+        let mut add = |v: &str| -> io::Result<()> {
+            self.lens
+                .push(u32::try_from(v.len()).map_err(|_| too_long())?);
+            self.text.push_str(v);
+            Ok(())
+        };
         for v in e.row.values() {
-            put_str(w, v)?;
+            add(v)?;
         }
+        let entry = &mut self.entry;
+        entry.clear();
+        entry.extend_from_slice(&[0; 4]); // length, set below
+        entry.push(u8::from(e.denial.is_some()));
         if let Some(p) = &e.denial {
-            put_str(w, p.key)?;
-            put_u32(w, p.base.score)?;
-            put_u32(
-                w,
-                u32::try_from(p.base.reasons.len()).map_err(io::Error::other)?,
-            )?;
-            for r in &p.base.reasons {
-                put_str(w, r)?;
+            for v in [p.key, &p.base.pattern, p.category] {
+                add(v)?;
             }
-            put_u32(w, p.base.recurrence)?;
-            put_str(w, &p.base.pattern)?;
-            w.write_all(&p.amount.serialize())?;
-            put_str(w, p.category)?;
+            for r in &p.base.reasons {
+                add(r)?;
+            }
+            entry.extend_from_slice(&p.base.score.to_le_bytes());
+            entry.extend_from_slice(&p.base.recurrence.to_le_bytes());
+            entry.extend_from_slice(&p.amount.serialize());
         }
-        Ok(())
+        let n = u32::try_from(self.lens.len()).map_err(|_| too_long())?;
+        entry.extend_from_slice(&n.to_le_bytes());
+        for l in &self.lens {
+            entry.extend_from_slice(&l.to_le_bytes());
+        }
+        entry.extend_from_slice(self.text.as_bytes());
+        let len = u32::try_from(entry.len() - 4).map_err(|_| too_long())?;
+        if let Some(head) = entry.get_mut(..4) {
+            head.copy_from_slice(&len.to_le_bytes());
+        }
+        self.file.write_all(entry)
     }
 
     /// Flushes and closes the file, keeping it on disk: no descriptor stays open per input.
@@ -506,74 +542,86 @@ impl Spill {
     }
 }
 
-fn put_u32(w: &mut impl Write, n: u32) -> io::Result<()> {
-    w.write_all(&n.to_le_bytes())
-}
-
-fn put_str(w: &mut impl Write, s: &str) -> io::Result<()> {
-    put_u32(w, u32::try_from(s.len()).map_err(io::Error::other)?)?;
-    w.write_all(s.as_bytes())
-}
-
 /// Reads a [`Spill`] back, entry by entry.
 struct Replay {
     r: io::BufReader<File>,
-    scratch: Vec<u8>,
+    entry: Vec<u8>,
+}
+
+/// Takes `n` bytes off the front of `b`.
+fn take<'a>(b: &mut &'a [u8], n: usize) -> io::Result<&'a [u8]> {
+    let Some((head, rest)) = b.split_at_checked(n) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "spill entry cut short",
+        ));
+    };
+    *b = rest;
+    Ok(head)
+}
+
+fn take_u32(b: &mut &[u8]) -> io::Result<u32> {
+    let mut n = [0u8; 4];
+    n.copy_from_slice(take(b, 4)?);
+    Ok(u32::from_le_bytes(n))
 }
 
 impl Replay {
     fn open(path: &Path) -> io::Result<Replay> {
         Ok(Replay {
             r: io::BufReader::with_capacity(SPILL_BUFFER, File::open(path)?),
-            scratch: Vec::new(),
+            entry: Vec::new(),
         })
-    }
-
-    fn u32(&mut self) -> io::Result<u32> {
-        let mut b = [0u8; 4];
-        self.r.read_exact(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    /// Reads a string into `out`, reusing its capacity.
-    fn string(&mut self, out: &mut String) -> io::Result<()> {
-        let n = self.u32()? as usize;
-        self.scratch.clear();
-        self.scratch.resize(n, 0);
-        self.r.read_exact(&mut self.scratch)?;
-        out.clear();
-        out.push_str(std::str::from_utf8(&self.scratch).map_err(io::Error::other)?);
-        Ok(())
     }
 
     /// Reads the next entry into `slot`; false at the end of the spill.
     fn read(&mut self, slot: &mut Slot) -> io::Result<bool> {
-        let mut tag = [0u8; 1];
-        match self.r.read_exact(&mut tag) {
+        let mut len = [0u8; 4];
+        match self.r.read_exact(&mut len) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
             Err(e) => return Err(e),
         }
+        self.entry.resize(u32::from_le_bytes(len) as usize, 0);
+        self.r.read_exact(&mut self.entry)?;
+        let mut b = &self.entry[..];
+        slot.denial = take(&mut b, 1)? != [0];
+        if slot.denial {
+            slot.base.score = take_u32(&mut b)?;
+            slot.base.recurrence = take_u32(&mut b)?;
+            let mut amount = [0u8; 16];
+            amount.copy_from_slice(take(&mut b, 16)?);
+            slot.amount = Decimal::deserialize(amount);
+        }
+        let n = take_u32(&mut b)? as usize;
+        let cut = || io::Error::new(io::ErrorKind::InvalidData, "spill entry cut short");
+        let mut lens = take(&mut b, n.checked_mul(4).ok_or_else(cut)?)?;
+        let text = std::str::from_utf8(b).map_err(io::Error::other)?;
+        let mut at = 0;
+        let mut next = |out: &mut String| -> io::Result<()> {
+            let l = take_u32(&mut lens)? as usize;
+            let v = text
+                .get(at..at + l)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad spill string"))?;
+            at += l;
+            out.clear();
+            out.push_str(v);
+            Ok(())
+        };
         for v in slot.row.values_mut() {
-            self.string(v)?;
+            next(v)?;
         }
-        slot.denial = tag[0] != 0;
-        if !slot.denial {
-            return Ok(true);
+        if slot.denial {
+            next(&mut slot.key)?;
+            next(&mut slot.base.pattern)?;
+            next(&mut slot.category)?;
+            // The row's 25 values, key, pattern and category come first.
+            let reasons = n.saturating_sub(28);
+            slot.base.reasons.resize_with(reasons, String::new);
+            for r in &mut slot.base.reasons {
+                next(r)?;
+            }
         }
-        self.string(&mut slot.key)?;
-        slot.base.score = self.u32()?;
-        let n = self.u32()? as usize;
-        slot.base.reasons.resize_with(n, String::new);
-        for r in &mut slot.base.reasons {
-            self.string(r)?;
-        }
-        slot.base.recurrence = self.u32()?;
-        self.string(&mut slot.base.pattern)?;
-        let mut amount = [0u8; 16];
-        self.r.read_exact(&mut amount)?;
-        slot.amount = Decimal::deserialize(amount);
-        self.string(&mut slot.category)?;
         Ok(true)
     }
 }
@@ -902,6 +950,16 @@ mod tests {
         }
         let far = NaiveDate::from_ymd_opt(-44, 3, 15).expect("valid");
         assert_eq!(iso_date(far), far.to_string());
+    }
+
+    #[test]
+    fn recurrence_keys_are_length_prefixed() {
+        let mut k = "left over".to_string();
+        super::recurrence_key(&mut k, ["PAYER1", "", "N130;M127", &"x".repeat(123)]);
+        assert_eq!(k, format!("6:PAYER10:9:N130;M127123:{}", "x".repeat(123)));
+        let mut other = String::new();
+        super::recurrence_key(&mut other, ["PAYER1", "0", ":N130;M127", &"x".repeat(121)]);
+        assert_ne!(k, other);
     }
 
     /// A borrowed row becomes the owned row with the same value in every named column (only
