@@ -3,12 +3,16 @@
 //! Input: one flag byte, then X12 bytes. Flag bit 0 puts a valid ISA/GS/ST*835 header in front,
 //! so the input only has to be 835 body segments (BPR, CLP, CAS, SVC…) to reach the typed parser;
 //! bit 1 lowers the per-segment element limit. Every transaction set goes through `parse_835`
-//! and the result's derived values (sums, balancing, dates, redaction) are computed.
+//! and the result's derived values (sums, balancing, dates, redaction) are computed; reading it
+//! claim by claim (`parse_835_each`, `claim_keys`, `Assessor::assess_claim`) must give exactly
+//! the same claims, diagnostics, keys, reversal links and assessments.
 #![no_main]
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
-use denali_x12::remit::{self, Remittance};
+use denali_rules::{Assessor, Context, ReversalLinks};
+use denali_x12::remit::{self, ClaimPayment, Remittance};
 use denali_x12::{Event, ParseOptions, Reader};
 use libfuzzer_sys::fuzz_target;
 
@@ -32,16 +36,47 @@ fuzz_target!(|data: &[u8]| {
     let mut reader = Reader::from_slice_with(&input, opts.clone());
     while let Ok(Some(event)) = reader.next_event() {
         if let Event::Transaction(tx) = event {
-            let (rem, _diagnostics) = remit::parse_835(&tx, &opts);
+            let (rem, diagnostics) = remit::parse_835(&tx, &opts);
             if tx.set_id == "835" {
                 // Counts in equal counts out: every CLP becomes a claim.
                 let clps = tx.segments().filter(|s| s.id().is("CLP")).count();
                 assert_eq!(rem.claims.len(), clps);
             }
+            claim_by_claim(&tx, &opts, &rem, &diagnostics);
             touch(rem);
         }
     }
 });
+
+/// The claim-by-claim read (what `denali report` and `validate` use) agrees with the whole one.
+fn claim_by_claim(
+    tx: &denali_x12::TransactionSet<'_>,
+    opts: &ParseOptions,
+    rem: &Remittance,
+    diagnostics: &[denali_x12::Diagnostic],
+) {
+    static CTX: OnceLock<Context> = OnceLock::new();
+    let ctx = CTX.get_or_init(|| {
+        Context::new(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default())
+    });
+    let keys: Vec<_> = rem.claims.iter().map(ClaimPayment::key).collect();
+    assert!(remit::claim_keys(tx, opts) == keys, "claim_keys differ");
+    let links = ReversalLinks::from_keys(&keys);
+    assert!(links == ReversalLinks::from_claims(&rem.claims), "links differ");
+    let assessor = Assessor::new(ctx);
+    let whole = assessor.assess(rem);
+    let mut n = 0;
+    let (rest, d) = remit::parse_835_each(tx, opts, |header, i, claim| {
+        assert!(header.claims.is_empty() && i == n);
+        assert!(rem.claims.get(i) == Some(&claim), "claim {i} differs");
+        let one = assessor.assess_claim(header, &links, i, &claim);
+        assert!(whole.claims.get(i) == Some(&one), "assessment {i} differs");
+        n += 1;
+    });
+    assert_eq!(n, rem.claims.len());
+    assert!(d == diagnostics, "diagnostics differ");
+    assert!(rest == Remittance { claims: Vec::new(), ..rem.clone() }, "rest differs");
+}
 
 /// Computes everything a report would read from a remittance.
 fn touch(mut rem: Remittance) {
