@@ -972,41 +972,63 @@ fn every_fixture_835_counts_in_equal_counts_out() {
     assert!(claims > 200, "{claims}");
 }
 
-/// Reading and assessing claim by claim (as `denali report` does, so a set of any size is held
-/// one claim at a time) gives exactly the whole remittance's assessment, reversals included.
+/// Reads every 835 of `bytes` whole and claim by claim (as `denali report` does, so a set of
+/// any size is held one claim at a time); both assessments must be equal. Returns (claims,
+/// reversals) seen.
+fn assert_claim_by_claim_equals_whole(bytes: &[u8], what: &str) -> (usize, usize) {
+    use denali_x12::{Event, ParseOptions, Reader};
+    let ctx = Context::new(as_of());
+    let assessor = Assessor::new(&ctx);
+    let opts = ParseOptions::default();
+    let (mut claims, mut reversals) = (0, 0);
+    let mut reader = Reader::from_slice(bytes);
+    while let Ok(Some(event)) = reader.next_event() {
+        let Event::Transaction(tx) = event else {
+            continue;
+        };
+        let whole = assess(&remit::parse_835(&tx, &opts).0, &ctx);
+        let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+        let mut one_by_one = Vec::new();
+        remit::parse_835_each(&tx, &opts, |rem, i, claim| {
+            reversals += usize::from(claim.is_reversal());
+            one_by_one.push(assessor.assess_claim(rem, &links, i, &claim));
+        });
+        assert_eq!(one_by_one, whole.claims, "{what}");
+        claims += one_by_one.len();
+    }
+    (claims, reversals)
+}
+
+/// Claim by claim and whole give the same assessment on every fixture, reversals included.
 #[test]
 fn claim_by_claim_assessment_equals_the_whole_on_every_fixture() {
-    use denali_x12::{Event, ParseOptions, Reader};
     let dir = fixtures().join("835");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    let ctx = Context::new(as_of());
-    let assessor = Assessor::new(&ctx);
-    let opts = ParseOptions::default();
     let (mut claims, mut reversals) = (0, 0);
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
-        let mut reader = Reader::from_slice(&bytes);
-        while let Ok(Some(event)) = reader.next_event() {
-            let Event::Transaction(tx) = event else {
-                continue;
-            };
-            let whole = assess(&remit::parse_835(&tx, &opts).0, &ctx);
-            let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
-            let mut one_by_one = Vec::new();
-            remit::parse_835_each(&tx, &opts, |rem, i, claim| {
-                reversals += usize::from(claim.is_reversal());
-                one_by_one.push(assessor.assess_claim(rem, &links, i, &claim));
-            });
-            assert_eq!(one_by_one, whole.claims, "{}", path.display());
-            claims += one_by_one.len();
-        }
+        let (c, r) = assert_claim_by_claim_equals_whole(&bytes, &path.display().to_string());
+        claims += c;
+        reversals += r;
     }
     assert!(claims > 200, "{claims}");
     assert!(reversals >= 2, "{reversals}");
+}
+
+/// parse_835 fuzz target, `\x01CLP~CAS**7*2~CLP~TRN***0`: a TRN after the claims gave the
+/// whole remittance a payer id (TRN03) the claims read one by one had not seen, so their
+/// denials differed. Header segments past the first claim are now ignored by both reads.
+#[test]
+fn fuzz_late_trn_gives_every_claim_the_same_payer() {
+    let input = b"ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       \
+*240101*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~\
+CLP~CAS**7*2~CLP~TRN***0";
+    let (claims, _) = assert_claim_by_claim_equals_whole(input, "late TRN");
+    assert_eq!(claims, 2);
 }
 
 #[test]

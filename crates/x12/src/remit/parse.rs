@@ -284,8 +284,9 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
 /// [`Remittance`]: memory stays at one claim whatever the set's size.
 ///
 /// `on_claim` gets each claim as it closes, with its index in the set and the remittance read
-/// so far (payment, payer and payee, which the TR3 puts before the first claim; `claims` is
-/// empty). Returns the remittance without its claims (provider adjustments included) and the
+/// so far: payment, payer and payee, which the TR3 puts before the first claim (header segments
+/// found after it are reported and ignored by both functions, so the header every claim sees
+/// is the one the remittance ends with); `claims` is empty. Returns the remittance without its claims (provider adjustments included) and the
 /// same diagnostics as [`parse_835`], in the same order: the two functions read the same way
 /// (`parse_835` is this one, collecting the claims).
 ///
@@ -339,6 +340,9 @@ pub fn parse_835_each(
     let mut bpr_pos = tx.position();
     let mut seen = [false; 4]; // BPR, TRN, N1*PR, N1*PE
     let mut header_number: Option<Text> = None;
+    // Past the first CLP the header (payment, payer, payee) is closed: every claim, handed out
+    // as it closes, sees the same header that the whole remittance ends with.
+    let mut in_detail = false;
     // The claim being read is the only one in `rem.claims` (the open service line is the last
     // of its lines): built in place, and moved once, to `on_claim`, when the next claim starts
     // or the set ends.
@@ -381,6 +385,10 @@ pub fn parse_835_each(
         };
         match seg.id().as_bytes() {
             b"ST" | b"SE" => {}
+            b"BPR" | b"TRN" | b"N1" if in_detail => unexpected(
+                &mut s,
+                "header segment after the first claim (the TR3 puts it before LX); ignored",
+            ),
             b"BPR" => {
                 bpr_pos = s.pos(2);
                 seen[0] = true;
@@ -445,6 +453,7 @@ pub fn parse_835_each(
             b"CLP" => {
                 open_line = false;
                 open_claim = true;
+                in_detail = true;
                 close(&mut rem, &mut balancing);
                 rem.claims.push(ClaimPayment {
                     patient_control_number: s.text(1),
@@ -528,7 +537,7 @@ pub fn parse_835_each(
                     (_, Target::Claim(c)) => c.references.push(r),
                     (State::Payer, _) => rem.payer.references.push(r),
                     (State::Payee, _) => rem.payee.references.push(r),
-                    (State::Header, _) => rem.payment.references.push(r),
+                    (State::Header, _) if !in_detail => rem.payment.references.push(r),
                     _ => unexpected(&mut s, "REF outside a loop that takes it"),
                 }
             }
@@ -537,7 +546,7 @@ pub fn parse_835_each(
                 match (state, target(&mut rem.claims, state, open_claim, open_line)) {
                     (_, Target::Line(l)) => l.dates.push(d),
                     (_, Target::Claim(c)) => c.dates.push(d),
-                    (State::Header, _) => {
+                    (State::Header, _) if !in_detail => {
                         if d.qualifier == "405" {
                             rem.payment.production_date = d.date;
                         }
@@ -661,8 +670,8 @@ pub fn parse_835_each(
 
 /// The [`ClaimKey`] of every claim of a set, in order, exactly as [`parse_835`] would read
 /// them (`claim_keys(tx)[i] == parse_835(tx).claims[i].key()`), without building the claims:
-/// only N1, LX, CLP, SVC, PLB and REF segments are looked at, to follow the loops the same way,
-/// and only CLP, N1 and claim-level REF are split into elements.
+/// only LX, CLP, SVC, PLB and REF segments are looked at, to follow the loops the same way,
+/// and only CLP and claim-level REF are split into elements.
 ///
 /// With [`parse_835_each`], this lets a reader link reversals to the claims they cancel (which
 /// come before them) and to their corrections (which come after) while holding one claim at a
@@ -678,16 +687,9 @@ pub fn claim_keys(tx: &TransactionSet<'_>, opts: &ParseOptions) -> Vec<ClaimKey>
     let (mut in_claim, mut open_claim) = (false, false);
     for seg in tx.segments() {
         let id = seg.id();
-        // Elements are split only where they matter: N1, CLP, and REF inside a claim.
+        // Elements are split only where they matter: CLP, and REF inside a claim. (N1 cannot
+        // leave a claim: past the first CLP the parser ignores header segments.)
         match id.as_bytes() {
-            // Only the payer and payee N1 leave the claim (in_claim: the parser's State::Claim).
-            b"N1" => {
-                seg.split_into(&mut els);
-                els.truncate(opts.max_elements);
-                if matches!(el_bytes(&els, 1), b"PR" | b"PE") {
-                    in_claim = false;
-                }
-            }
             b"LX" | b"PLB" => (in_claim, open_claim) = (false, false),
             b"CLP" => {
                 (in_claim, open_claim) = (true, true);

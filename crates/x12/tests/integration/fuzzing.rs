@@ -302,3 +302,36 @@ fn fuzz_set_closed_by_an_isa_keeps_its_delimiters() {
         assert_eq!(paid, ["100", "7"], "streamed: {streamed}");
     }
 }
+
+/// parse_835 target, `\x01CLP~CAS**7*2~CLP~TRN***0`: a TRN after the claims set TRN03, which
+/// the payer id falls back to, so the whole remittance's claims saw another payer than the
+/// same claims read one by one. Header segments past the first CLP are now reported and
+/// ignored by both reads.
+#[test]
+fn fuzz_header_after_the_first_claim_is_ignored() {
+    let mut input = ISA.to_vec();
+    input.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~");
+    input.extend_from_slice(b"TRN*1*TRACE*111~N1*PR*PAYER~N1*PE*PAYEE*XX*1~");
+    input.extend_from_slice(b"CLP*A*1*10*10~CLP*B*1*5*5~TRN*1*LATE*999~N1*PR*OTHER~BPR*I*15~");
+    input.extend_from_slice(b"SE*10*0001~GE*1*1~IEA*1*000000001~");
+    let mut r = Reader::from_slice(&input);
+    let mut sets = 0;
+    while let Some(ev) = r.next_event().expect("reads") {
+        let Event::Transaction(tx) = ev else {
+            continue;
+        };
+        sets += 1;
+        let (rem, diags) = remit::parse_835(&tx, &ParseOptions::default());
+        assert_eq!(rem.payment.trace_number.as_deref(), Some("TRACE"));
+        assert_eq!(rem.payer_id(), Some("111"));
+        assert_eq!(rem.payer.name.as_deref(), Some("PAYER"));
+        let late: Vec<_> = diags
+            .iter()
+            .filter(|d| d.message.contains("after the first claim"))
+            .map(|d| d.position.segment_id.to_string())
+            .collect();
+        assert_eq!(late, ["TRN", "N1", "BPR"]);
+        crate::common::check_claim_by_claim(&tx, &ParseOptions::default(), &rem, &diags);
+    }
+    assert_eq!(sets, 1);
+}
