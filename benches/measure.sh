@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # usage: benches/measure.sh [SIZE] [BIG]   (sizes as for `gen`; defaults 100M and 1G, BIG=0 skips)
 # Whole-process throughput and peak memory on one core (taskset -c $DENALI_CORE, default 0), beside
-# `wc -l` on the same file as the floor, then peak memory on a BIG 835 (the issue's 1 GB case).
+# `wc -l` on the same file as the floor; the same size again as ONE transaction set; then peak memory
+# on a BIG 835 (the issue's 1 GB case).
 # Prints a Markdown table for BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,15 @@ measure "denali report --format csv --threads 1" "$b835" $one "$bin/denali" repo
 measure "denali report --format csv, 2 threads, same file as 4 inputs" "$((b835 * 4))" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835" "$dir/gen.835" "$dir/gen.835" "$dir/gen.835"
 measure "floor: wc -l (837P)" "$b837" $one wc -l "$dir/gen.837"
 measure "denali fmt (837P parse + emit, byte for byte)" "$b837" $one "$bin/denali" fmt "$dir/gen.837"
+# One transaction set holding the whole size: memory must not follow the set (claims are read one
+# at a time; the reader holds the set's bytes and index).
+[ -s "$dir/one.835" ] && [ "$(cat "$dir/onesize" 2>/dev/null)" = "$size" ] || {
+  "$bin/gen" 835 --bytes "$size" --seed 3 --claims-per-st 100000000 -o "$dir/one.835" 2>/dev/null
+  echo "$size" > "$dir/onesize"
+}
+bone=$(stat -c %s "$dir/one.835")
+measure "denali validate, whole file in ONE transaction set" "$bone" $one "$bin/denali" validate "$dir/one.835"
+measure "denali report --format csv --threads 1, ONE transaction set" "$bone" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/one.835"
 if [ "$big" != 0 ]; then
   [ -s "$dir/big.835" ] && [ "$(cat "$dir/bigsize" 2>/dev/null)" = "$big" ] || {
     "$bin/gen" 835 --bytes "$big" --seed 11 -o "$dir/big.835" 2>/dev/null

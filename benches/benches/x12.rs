@@ -59,6 +59,19 @@ fn parse_835<I: denali_x12::reader::Input>(mut r: Reader<I>) -> usize {
     n
 }
 
+/// Claim by claim (what `denali validate` and `denali report` run): same reading, one claim held.
+fn parse_835_each(bytes: &[u8]) -> usize {
+    let opts = ParseOptions::default();
+    let mut r = Reader::from_slice(bytes);
+    let mut n = 0;
+    while let Ok(Some(ev)) = r.next_event() {
+        if let Event::Transaction(tx) = ev {
+            remit::parse_835_each(&tx, &opts, |_, _, _| n += 1);
+        }
+    }
+    n
+}
+
 fn benches(c: &mut Criterion) {
     let bytes = input();
     let mut g = c.benchmark_group("x12");
@@ -72,6 +85,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("typed_835_slice", |b| {
         b.iter(|| black_box(parse_835(Reader::from_slice(black_box(&bytes)))))
+    });
+    g.bench_function("typed_835_each", |b| {
+        b.iter(|| black_box(parse_835_each(black_box(&bytes))))
     });
     g.bench_function("typed_835_streamed", |b| {
         b.iter(|| black_box(parse_835(Reader::from_reader(black_box(&bytes[..])))))

@@ -7,7 +7,7 @@
 //! in chunks; when it is refilled, bytes before the start of the open transaction set (or of the
 //! current segment, outside a transaction) are dropped and everything after them shifts to the
 //! front. Every index into the window that outlives a refill (`pos`, the open transaction's start)
-//! must be shifted together in [`Reader::fill`]; spans inside a transaction are stored relative to
+//! must be shifted together in `Reader::fill`; spans inside a transaction are stored relative to
 //! the transaction's start so they never move. Memory therefore follows the largest transaction
 //! set, not the file.
 //!
