@@ -24,7 +24,7 @@ pub use table::table;
 
 use crate::{COLUMNS, Report, Summary};
 
-/// The machine formats, one row at a time: what [`csv`], [`json`] and [`ndjson`] write, for
+/// The machine formats, one row at a time: what [`csv()`], [`json`] and [`ndjson`] write, for
 /// callers that stream rows (see [`crate::stream`]) instead of holding a [`Report`].
 pub enum RowWriter<W: Write> {
     /// A header row with [`COLUMNS`], then one record per row.
