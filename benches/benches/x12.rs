@@ -59,6 +59,23 @@ fn parse_835<I: denali_x12::reader::Input>(mut r: Reader<I>) -> usize {
     n
 }
 
+/// Tokenize and split every segment into elements, decoding nothing: the floor under any typed
+/// reader that looks at every element.
+fn tokenize_split(bytes: &[u8]) -> usize {
+    let mut r = Reader::from_slice(bytes);
+    let mut n = 0;
+    while let Ok(Some(ev)) = r.next_event() {
+        if let Event::Transaction(tx) = ev {
+            let mut els = Vec::with_capacity(32);
+            for seg in tx.segments() {
+                seg.split_into(&mut els);
+                n += els.len();
+            }
+        }
+    }
+    n
+}
+
 /// Claim by claim (what `denali validate` and `denali report` run): same reading, one claim held.
 fn parse_835_each(bytes: &[u8]) -> usize {
     let opts = ParseOptions::default();
@@ -82,6 +99,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("tokenize_streamed", |b| {
         b.iter(|| black_box(tokenize_streamed(black_box(&bytes))))
+    });
+    g.bench_function("tokenize_split_slice", |b| {
+        b.iter(|| black_box(tokenize_split(black_box(&bytes))))
     });
     g.bench_function("typed_835_slice", |b| {
         b.iter(|| black_box(parse_835(Reader::from_slice(black_box(&bytes)))))
