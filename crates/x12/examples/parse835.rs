@@ -11,7 +11,7 @@ fn main() {
     let mut claims = 0usize;
     while let Ok(Some(ev)) = r.next_event() {
         if let Event::Transaction(tx) = ev {
-            claims += remit::parse_835(&tx, &opts).0.claims.len();
+            remit::parse_835_each(&tx, &opts, |_, _, _| claims += 1);
         }
     }
     println!("{claims} claims");
