@@ -185,20 +185,49 @@ impl DocWriter {
         );
         match tx.set_id.as_str() {
             "835" => {
-                let (mut rem, d) = remit::parse_835(tx, opts);
+                // Claim by claim, so a set of any size is written holding one claim: the same
+                // JSON as serialising the whole `Remittance` under `TxOut` (the header is
+                // complete at the first claim; the provider adjustments follow the claims).
+                w.write_all(b"{\"set\":")?;
+                out::json(w, set)?;
+                w.write_all(b",\"control_number\":")?;
+                out::json(w, control_number)?;
+                w.write_all(b",\"version\":")?;
+                out::json(w, version)?;
+                let header = |w: &mut W, rem: &remit::Remittance| -> io::Result<()> {
+                    w.write_all(b",\"payment\":")?;
+                    out::json(w, &rem.payment)?;
+                    w.write_all(b",\"payer\":")?;
+                    out::json(w, &rem.payer)?;
+                    w.write_all(b",\"payee\":")?;
+                    out::json(w, &rem.payee)?;
+                    w.write_all(b",\"claims\":[")
+                };
+                let mut written = 0usize;
+                let mut failed = Ok(());
+                let (rest, d) = remit::parse_835_each(tx, opts, |rem, _, mut claim| {
+                    if failed.is_err() {
+                        return;
+                    }
+                    if redact {
+                        claim.redact();
+                    }
+                    failed = if written == 0 {
+                        header(w, rem)
+                    } else {
+                        w.write_all(b",")
+                    }
+                    .and_then(|()| out::json(w, &claim));
+                    written += 1;
+                });
+                failed?;
                 diags.extend(super::strictly(d, opts));
-                if redact {
-                    rem.redact();
+                if written == 0 {
+                    header(w, &rest)?;
                 }
-                out::json(
-                    w,
-                    &TxOut {
-                        set,
-                        control_number,
-                        version,
-                        body: &rem,
-                    },
-                )
+                w.write_all(b"],\"provider_adjustments\":")?;
+                out::json(w, &rest.provider_adjustments)?;
+                w.write_all(b"}")
             }
             "837" => {
                 let (set, d) = claim::parse_837(tx, opts);
