@@ -87,3 +87,51 @@ fn broken_pipe_is_success() {
     args.extend(std::iter::repeat_n("fixtures/835/large_200.835", 10));
     head_10(denali(&args));
 }
+
+/// The 835 JSON is written claim by claim; it must be exactly the whole `Remittance` serialised
+/// (every field, in order), for every 835 set of every project fixture, with and without
+/// claims and provider adjustments.
+#[test]
+fn streamed_835_json_equals_the_whole_remittance() {
+    use denali_x12::{Event, ParseOptions, Reader, remit};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut sets = 0;
+    let mut files: Vec<_> = std::fs::read_dir(root.join("fixtures/835"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for path in files {
+        let rel = path.strip_prefix(&root).expect("inside the repo");
+        let out = run(&["parse", rel.to_str().expect("utf-8 path")]);
+        let doc = &out.json_lines()[0];
+        let written: Vec<&serde_json::Value> = doc["interchanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|i| i["groups"].as_array().into_iter().flatten())
+            .flat_map(|g| g["transactions"].as_array().into_iter().flatten())
+            .filter(|t| t["set"] == "835")
+            .collect();
+        let bytes = std::fs::read(&path).expect("read");
+        let mut reader = Reader::from_slice(&bytes);
+        let mut i = 0;
+        while let Ok(Some(ev)) = reader.next_event() {
+            let Event::Transaction(tx) = ev else { continue };
+            if tx.set_id != "835" {
+                continue;
+            }
+            let (rem, _) = remit::parse_835(&tx, &ParseOptions::default());
+            let mut want = serde_json::to_value(&rem).expect("serialise");
+            let got = written.get(i).expect("a written set per 835 set");
+            for key in ["set", "control_number", "version"] {
+                want[key] = got[key].clone();
+            }
+            assert_eq!(*got, &want, "{} set {i}", rel.display());
+            i += 1;
+            sets += 1;
+        }
+        assert_eq!(i, written.len(), "{}", rel.display());
+    }
+    assert!(sets > 20, "{sets}");
+}
