@@ -255,7 +255,10 @@ impl<R: Read> Input for ReadInput<R> {
             self.buf.reserve(chunk.max(self.buf.len()));
         }
         // Up to `chunk` bytes, written straight into the spare capacity.
-        match (&mut self.src).take(chunk as u64).read_to_end(&mut self.buf) {
+        match (&mut self.src)
+            .take(chunk as u64)
+            .read_to_end(&mut self.buf)
+        {
             Ok(0) => {
                 self.eof = true;
                 Ok((shift, false))
