@@ -943,12 +943,7 @@ fn basic_835_corrections_and_deadlines() {
 
 #[test]
 fn every_fixture_835_counts_in_equal_counts_out() {
-    let dir = fixtures().join("835");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = common::fixture_835_files();
     let ctx = Context::new(as_of());
     let mut claims = 0;
     for path in &files {
@@ -1002,12 +997,7 @@ fn assert_claim_by_claim_equals_whole(bytes: &[u8], what: &str) -> (usize, usize
 /// Claim by claim and whole give the same assessment on every fixture, reversals included.
 #[test]
 fn claim_by_claim_assessment_equals_the_whole_on_every_fixture() {
-    let dir = fixtures().join("835");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = common::fixture_835_files();
     let (mut claims, mut reversals) = (0, 0);
     for path in &files {
         let bytes = std::fs::read(path).unwrap();

@@ -97,6 +97,16 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
+/// The project's 835 fixtures, sorted.
+pub fn fixture_835_files() -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(fixtures().join("835"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn assess_default(rem: &Remittance) -> Assessment {
     assess(rem, &ctx())
 }
