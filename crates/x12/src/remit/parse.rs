@@ -286,9 +286,10 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
 /// `on_claim` gets each claim as it closes, with its index in the set and the remittance read
 /// so far: payment, payer and payee, which the TR3 puts before the first claim (header segments
 /// found after it are reported and ignored by both functions, so the header every claim sees
-/// is the one the remittance ends with); `claims` is empty. Returns the remittance without its claims (provider adjustments included) and the
-/// same diagnostics as [`parse_835`], in the same order: the two functions read the same way
-/// (`parse_835` is this one, collecting the claims).
+/// is the one the remittance ends with); `claims` is empty. Returns the remittance without its
+/// claims (provider adjustments included) and the same diagnostics as [`parse_835`], in the
+/// same order: the two functions read the same way (`parse_835` is this one, collecting the
+/// claims).
 ///
 /// ```
 /// use denali_x12::{Reader, Event, ParseOptions, remit};
