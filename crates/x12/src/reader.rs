@@ -223,16 +223,16 @@ impl Input for SliceInput<'_> {
 #[derive(Debug)]
 pub struct ReadInput<R> {
     src: R,
-    /// The window: every byte in it is data (spare capacity is never zero-filled, so memory
-    /// follows the bytes held, not the buffer's growth).
+    /// Initialised bytes; the data is `buf[..len]`.
     buf: Vec<u8>,
+    len: usize,
     base: u64,
     eof: bool,
 }
 
 impl<R: Read> Input for ReadInput<R> {
     fn data(&self) -> &[u8] {
-        &self.buf
+        self.buf.get(..self.len).unwrap_or(&[])
     }
     fn base(&self) -> u64 {
         self.base
@@ -241,30 +241,36 @@ impl<R: Read> Input for ReadInput<R> {
         if self.eof {
             return Ok((0, false));
         }
-        // Compact only when the spare capacity is short, and grow geometrically, so each byte is
+        // Compact only when the free tail is short, and grow geometrically, so each byte is
         // moved O(1) times on average however large the kept transaction set is.
-        let keep_from = keep_from.min(self.buf.len());
+        let keep_from = keep_from.min(self.len);
         let mut shift = 0;
-        if self.buf.capacity() - self.buf.len() < chunk && keep_from > 0 {
-            self.buf.copy_within(keep_from.., 0);
-            self.buf.truncate(self.buf.len() - keep_from);
+        if self.buf.len() - self.len < chunk && keep_from > 0 {
+            self.buf.copy_within(keep_from..self.len, 0);
+            self.len -= keep_from;
             self.base += keep_from as u64;
             shift = keep_from;
         }
-        if self.buf.capacity() - self.buf.len() < chunk {
-            self.buf.reserve(chunk.max(self.buf.len()));
+        if self.buf.len() - self.len < chunk {
+            // Only the next chunk is zeroed (safe code reads into initialised bytes); the Vec
+            // grows its capacity geometrically underneath, so memory follows the data held
+            // plus one chunk, not twice the data.
+            self.buf.resize(self.len + chunk, 0);
         }
-        // Up to `chunk` bytes, written straight into the spare capacity.
-        match (&mut self.src)
-            .take(chunk as u64)
-            .read_to_end(&mut self.buf)
-        {
-            Ok(0) => {
-                self.eof = true;
-                Ok((shift, false))
+        loop {
+            let free = self.buf.get_mut(self.len..).unwrap_or(&mut []);
+            match self.src.read(free) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok((shift, false));
+                }
+                Ok(n) => {
+                    self.len += n;
+                    return Ok((shift, true));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             }
-            Ok(_) => Ok((shift, true)),
-            Err(e) => Err(e),
         }
     }
 }
@@ -364,6 +370,7 @@ impl<R: Read> Reader<ReadInput<R>> {
         let input = ReadInput {
             src,
             buf: Vec::new(),
+            len: 0,
             base: 0,
             eof: false,
         };
