@@ -143,7 +143,7 @@ struct Pending {
     category: String,
 }
 
-/// A row as [`add_rows`] makes it: every value borrowed (from the remittance, the assessment,
+/// A row as [`Rows::add`] makes it: every value borrowed (from the remittance, the assessment,
 /// or a scratch string), so a row that goes straight to the spill allocates nothing.
 struct EntryRef<'a> {
     row: RowRef<'a>,
