@@ -484,6 +484,10 @@ struct Spill {
 
 const SPILL_BUFFER: usize = 1 << 20;
 
+/// A denial entry's strings after the row's values and before its priority reasons: recurrence
+/// key, priority pattern, category.
+const DENIAL_STRINGS: usize = 3;
+
 impl Spill {
     fn new_in(dir: &Path) -> io::Result<Spill> {
         Ok(Spill {
@@ -512,7 +516,8 @@ impl Spill {
         entry.extend_from_slice(&[0; 4]); // length, set below
         entry.push(u8::from(e.denial.is_some()));
         if let Some(p) = &e.denial {
-            for v in [p.key, &p.base.pattern, p.category] {
+            let fixed: [&str; DENIAL_STRINGS] = [p.key, &p.base.pattern, p.category];
+            for v in fixed {
                 add(v)?;
             }
             for r in &p.base.reasons {
@@ -615,8 +620,7 @@ impl Replay {
             next(&mut slot.key)?;
             next(&mut slot.base.pattern)?;
             next(&mut slot.category)?;
-            // The row's 25 values, key, pattern and category come first.
-            let reasons = n.saturating_sub(28);
+            let reasons = n.saturating_sub(crate::row::COLUMNS.len() + DENIAL_STRINGS);
             slot.base.reasons.resize_with(reasons, String::new);
             for r in &mut slot.base.reasons {
                 next(r)?;
