@@ -68,8 +68,8 @@ fn claim_by_claim(
     let mut n = 0;
     let (rest, d) = remit::parse_835_each(tx, opts, |header, i, claim| {
         assert!(header.claims.is_empty() && i == n);
-        assert!(rem.claims.get(i) == Some(&claim), "claim {i} differs");
-        let one = assessor.assess_claim(header, &links, i, &claim);
+        assert!(rem.claims.get(i) == Some(&*claim), "claim {i} differs");
+        let one = assessor.assess_claim(header, &links, i, claim);
         assert!(whole.claims.get(i) == Some(&one), "assessment {i} differs");
         n += 1;
     });

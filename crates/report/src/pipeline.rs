@@ -712,11 +712,11 @@ fn process(input: Input, opts: &ReportOptions, on_claim: &mut OnClaim<'_>) -> Fi
                 out.transactions += 1;
                 out.claims_in += tx.count("CLP") as u64;
                 let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
-                let (_, diags) = remit::parse_835_each(&tx, &opts.parse, |rem, i, mut claim| {
+                let (_, diags) = remit::parse_835_each(&tx, &opts.parse, |rem, i, claim| {
                     if opts.redact {
                         claim.redact();
                     }
-                    on_claim(&mut out, rem, &links, i, &claim);
+                    on_claim(&mut out, rem, &links, i, claim);
                 });
                 out.balancing += diags
                     .iter()

@@ -346,7 +346,7 @@ impl<'a> Assessor<'a> {
     ///         let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
     ///         let mut denials = 0;
     ///         remit::parse_835_each(&tx, &opts, |rem, i, claim| {
-    ///             denials += assessor.assess_claim(rem, &links, i, &claim).denials.len();
+    ///             denials += assessor.assess_claim(rem, &links, i, claim).denials.len();
     ///         });
     ///         let whole = assessor.assess(&remit::parse_835(&tx, &opts).0);
     ///         assert_eq!(denials, whole.denials().count());

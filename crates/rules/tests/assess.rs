@@ -986,7 +986,7 @@ fn assert_claim_by_claim_equals_whole(bytes: &[u8], what: &str) -> (usize, usize
         let mut one_by_one = Vec::new();
         remit::parse_835_each(&tx, &opts, |rem, i, claim| {
             reversals += usize::from(claim.is_reversal());
-            one_by_one.push(assessor.assess_claim(rem, &links, i, &claim));
+            one_by_one.push(assessor.assess_claim(rem, &links, i, claim));
         });
         assert_eq!(one_by_one, whole.claims, "{what}");
         claims += one_by_one.len();

@@ -205,7 +205,7 @@ impl DocWriter {
                 };
                 let mut written = 0usize;
                 let mut failed = Ok(());
-                let (rest, d) = remit::parse_835_each(tx, opts, |rem, _, mut claim| {
+                let (rest, d) = remit::parse_835_each(tx, opts, |rem, _, claim| {
                     if failed.is_err() {
                         return;
                     }
@@ -217,7 +217,7 @@ impl DocWriter {
                     } else {
                         w.write_all(b",")
                     }
-                    .and_then(|()| out::json(w, &claim));
+                    .and_then(|()| out::json(w, &*claim));
                     written += 1;
                 });
                 failed?;

@@ -166,7 +166,9 @@ impl<'a> Seg<'_, 'a> {
         }
     }
 
-    fn procedure(&self, n: usize) -> Option<Procedure> {
+    /// The composite procedure in element `n`; its modifiers go to `modifiers` (an empty
+    /// vector, perhaps with room already).
+    fn procedure(&self, n: usize, mut modifiers: Vec<Text>) -> Option<Procedure> {
         let el = self.el(n)?;
         if el.is_empty() {
             return None;
@@ -174,7 +176,6 @@ impl<'a> Seg<'_, 'a> {
         let mut comps = el.components();
         let qualifier = self.text_of(comps.next().unwrap_or(&[]));
         let code = self.text_of(comps.next().unwrap_or(&[]));
-        let mut modifiers = Vec::new();
         let mut description = None;
         for (i, c) in comps.enumerate() {
             match i {
@@ -251,6 +252,127 @@ impl<'a> Seg<'_, 'a> {
     }
 }
 
+/// The buffers of claims already handed out, reused by the claims that follow: read claim by
+/// claim, a set allocates only where a claim is larger than those before it. Only emptied
+/// vectors (and boxes whose content is overwritten) are kept, so nothing of one claim can show
+/// in the next; a vector grown past [`SPARE_CAPACITY`] is dropped rather than kept.
+#[derive(Default)]
+struct Spare {
+    claim: Option<ClaimVecs>,
+    lines: Vec<LineVecs>,
+    /// The boxes themselves are what is kept: their allocations are reused.
+    #[expect(clippy::vec_box, reason = "the boxes' allocations are what is reused")]
+    names: Vec<Box<Name>>,
+}
+
+/// The most elements a kept vector may have room for, and the most lines kept: what a
+/// pathological claim (100,000 CAS triplets) grew is given back.
+const SPARE_CAPACITY: usize = 256;
+
+/// A claim's vectors, empty.
+#[derive(Default)]
+struct ClaimVecs {
+    adjustments: Vec<Adjustment>,
+    remarks: Vec<Remark>,
+    references: Vec<Reference>,
+    dates: Vec<DateRef>,
+    amounts: Vec<Amount>,
+    quantities: Vec<Quantity>,
+    service_lines: Vec<ServicePayment>,
+}
+
+/// A service line's vectors, empty.
+#[derive(Default)]
+struct LineVecs {
+    modifiers: Vec<Text>,
+    dates: Vec<DateRef>,
+    adjustments: Vec<Adjustment>,
+    remarks: Vec<Remark>,
+    references: Vec<Reference>,
+    amounts: Vec<Amount>,
+    quantities: Vec<Quantity>,
+}
+
+/// `v` emptied, or a new vector when `v` had grown past [`SPARE_CAPACITY`].
+fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() > SPARE_CAPACITY {
+        return Vec::new();
+    }
+    v.clear();
+    v
+}
+
+impl Spare {
+    /// Keeps the buffers of a claim the caller did not take.
+    fn keep(&mut self, c: ClaimPayment) {
+        let ClaimPayment {
+            adjustments,
+            remarks,
+            patient,
+            insured,
+            corrected_insured,
+            rendering_provider,
+            crossover_carrier,
+            corrected_priority_payer,
+            other_subscriber,
+            references,
+            dates,
+            amounts,
+            quantities,
+            mut service_lines,
+            ..
+        } = c;
+        // The vectors are taken out in place: a line is too large to move whole.
+        for l in service_lines.iter_mut() {
+            if self.lines.len() >= SPARE_CAPACITY {
+                break;
+            }
+            self.lines.push(LineVecs {
+                modifiers: emptied(std::mem::take(&mut l.procedure.modifiers)),
+                dates: emptied(std::mem::take(&mut l.dates)),
+                adjustments: emptied(std::mem::take(&mut l.adjustments)),
+                remarks: emptied(std::mem::take(&mut l.remarks)),
+                references: emptied(std::mem::take(&mut l.references)),
+                amounts: emptied(std::mem::take(&mut l.amounts)),
+                quantities: emptied(std::mem::take(&mut l.quantities)),
+            });
+        }
+        self.names.extend(
+            [
+                patient,
+                insured,
+                corrected_insured,
+                rendering_provider,
+                crossover_carrier,
+                corrected_priority_payer,
+                other_subscriber,
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        self.claim = Some(ClaimVecs {
+            adjustments: emptied(adjustments),
+            remarks: emptied(remarks),
+            references: emptied(references),
+            dates: emptied(dates),
+            amounts: emptied(amounts),
+            quantities: emptied(quantities),
+            service_lines: emptied(service_lines),
+        });
+    }
+
+    /// `n` boxed, in a kept box when there is one.
+    fn name(&mut self, n: Name) -> Box<Name> {
+        match self.names.pop() {
+            Some(mut b) => {
+                *b = n;
+                b
+            }
+            None => Box::new(n),
+        }
+    }
+}
+
 /// Reads a transaction set as an 835 remittance.
 ///
 /// Never fails: problems become diagnostics (missing or malformed values, unexpected segments,
@@ -275,7 +397,7 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
     if tx.set_id == "835" {
         claims.reserve_exact(tx.count("CLP"));
     }
-    let (mut rem, diags) = parse_835_each(tx, opts, |_, _, claim| claims.push(claim));
+    let (mut rem, diags) = read_835(tx, opts, |_, _, slot| claims.extend(slot.take()));
     rem.claims = claims;
     (rem, diags)
 }
@@ -288,8 +410,12 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
 /// found after it are reported and ignored by both functions, so the header every claim sees
 /// is the one the remittance ends with); `claims` is empty. Returns the remittance without its
 /// claims (provider adjustments included) and the same diagnostics as [`parse_835`], in the
-/// same order: the two functions read the same way (`parse_835` is this one, collecting the
-/// claims).
+/// same order: the two functions read the same way (`parse_835` is the same reading, collecting
+/// the claims).
+///
+/// The claim is lent, not given: once `on_claim` returns, its vectors (emptied) are reused for
+/// the claims that follow, which is what keeps this reading from allocating once per claim.
+/// Clone it to keep it; change it freely (redact it, for instance) before passing it on.
 ///
 /// ```
 /// use denali_x12::{Reader, Event, ParseOptions, remit};
@@ -311,7 +437,22 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
 pub fn parse_835_each(
     tx: &TransactionSet<'_>,
     opts: &ParseOptions,
-    mut on_claim: impl FnMut(&Remittance, usize, ClaimPayment),
+    mut on_claim: impl FnMut(&Remittance, usize, &mut ClaimPayment),
+) -> (Remittance, Vec<Diagnostic>) {
+    read_835(tx, opts, |rem, i, slot| {
+        if let Some(claim) = slot {
+            on_claim(rem, i, claim);
+        }
+    })
+}
+
+/// The reading behind [`parse_835`] and [`parse_835_each`]: `on_claim` gets each claim in a
+/// slot; a claim left there is recycled (its buffers serve the claims that follow), a claim
+/// taken out is the caller's.
+fn read_835(
+    tx: &TransactionSet<'_>,
+    opts: &ParseOptions,
+    mut on_claim: impl FnMut(&Remittance, usize, &mut Option<ClaimPayment>),
 ) -> (Remittance, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut rem = Remittance::default();
@@ -328,12 +469,17 @@ pub fn parse_835_each(
     let mut claims_done = 0usize;
     let mut claim_payments = Decimal::ZERO;
     // Hands the claim read last (if any) to `on_claim`; it can no longer change.
-    let mut close = |rem: &mut Remittance, balancing: &mut Vec<Diagnostic>| {
+    let mut spare = Spare::default();
+    let mut close = |rem: &mut Remittance, balancing: &mut Vec<Diagnostic>, spare: &mut Spare| {
         if let Some(c) = rem.claims.pop() {
             balance_claim(&c, balancing);
             claim_payments += c.payment_amount;
-            on_claim(rem, claims_done, c);
+            let mut slot = Some(c);
+            on_claim(rem, claims_done, &mut slot);
             claims_done += 1;
+            if let Some(c) = slot {
+                spare.keep(c);
+            }
         }
     };
     let mut state = State::Header;
@@ -455,7 +601,8 @@ pub fn parse_835_each(
                 open_line = false;
                 open_claim = true;
                 in_detail = true;
-                close(&mut rem, &mut balancing);
+                close(&mut rem, &mut balancing, &mut spare);
+                let v = spare.claim.take().unwrap_or_default();
                 rem.claims.push(ClaimPayment {
                     patient_control_number: s.text(1),
                     status_code: ClaimStatus::from_code(s.b(2)),
@@ -469,8 +616,8 @@ pub fn parse_835_each(
                     drg_code: s.opt_text(11),
                     drg_weight: s.opt_dec(12, "CLP12 DRG weight"),
                     discharge_fraction: s.opt_dec(13, "CLP13 discharge fraction"),
-                    adjustments: Vec::new(),
-                    remarks: Vec::new(),
+                    adjustments: v.adjustments,
+                    remarks: v.remarks,
                     patient: None,
                     insured: None,
                     corrected_insured: None,
@@ -478,11 +625,11 @@ pub fn parse_835_each(
                     crossover_carrier: None,
                     corrected_priority_payer: None,
                     other_subscriber: None,
-                    references: Vec::new(),
-                    dates: Vec::new(),
-                    amounts: Vec::new(),
-                    quantities: Vec::new(),
-                    service_lines: Vec::new(),
+                    references: v.references,
+                    dates: v.dates,
+                    amounts: v.amounts,
+                    quantities: v.quantities,
+                    service_lines: v.service_lines,
                     header_number: header_number.clone(),
                     position: seg.position(),
                 });
@@ -495,7 +642,7 @@ pub fn parse_835_each(
             },
             b"NM1" => match claim(&mut rem.claims, open_claim) {
                 Some(c) if state == State::Claim => {
-                    let name = Some(Box::new(s.name(1)));
+                    let name = Some(spare.name(s.name(1)));
                     match s.b(1) {
                         b"QC" => c.patient = name,
                         b"IL" => c.insured = name,
@@ -582,7 +729,8 @@ pub fn parse_835_each(
                     unexpected(&mut s, "SVC outside a claim");
                     continue;
                 };
-                let procedure = s.procedure(1).unwrap_or_default();
+                let v = spare.lines.pop().unwrap_or_default();
+                let procedure = s.procedure(1, v.modifiers).unwrap_or_default();
                 if procedure.code.is_empty() {
                     let pos = s.pos(1);
                     s.diags.push(Diagnostic::error(
@@ -597,15 +745,15 @@ pub fn parse_835_each(
                     payment: s.dec(3, "SVC03 line payment"),
                     revenue_code: s.opt_text(4),
                     units: s.opt_dec(5, "SVC05 units paid"),
-                    submitted_procedure: s.procedure(6),
+                    submitted_procedure: s.procedure(6, Vec::new()),
                     original_units: s.opt_dec(7, "SVC07 original units"),
                     control_number: None,
-                    dates: Vec::new(),
-                    adjustments: Vec::new(),
-                    remarks: Vec::new(),
-                    references: Vec::new(),
-                    amounts: Vec::new(),
-                    quantities: Vec::new(),
+                    dates: v.dates,
+                    adjustments: v.adjustments,
+                    remarks: v.remarks,
+                    references: v.references,
+                    amounts: v.amounts,
+                    quantities: v.quantities,
                     position: seg.position(),
                 });
                 state = State::Service;
@@ -651,7 +799,7 @@ pub fn parse_835_each(
             _ => unexpected(&mut s, "segment not expected in an 835; skipped"),
         }
     }
-    close(&mut rem, &mut balancing);
+    close(&mut rem, &mut balancing, &mut spare);
     for (ok, what) in seen
         .iter()
         .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])

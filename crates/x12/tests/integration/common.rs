@@ -111,7 +111,7 @@ pub fn check_claim_by_claim(
             "the remittance handed out holds no claims"
         );
         assert_eq!(i, claims.len(), "claim index");
-        claims.push(c);
+        claims.push(c.clone());
     });
     assert_eq!(claims, rem.claims, "claims read one by one differ");
     assert_eq!(d, diags, "diagnostics of the claim-by-claim read differ");

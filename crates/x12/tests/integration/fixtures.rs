@@ -164,3 +164,51 @@ fn basic_835_model() {
         rem.payment.total_paid
     );
 }
+
+/// `parse_835_each` lends each claim and reuses its emptied vectors for the next: a small claim
+/// read after a large one (names, lines with modifiers, CAS, DTM, REF, AMT, QTY, LQ at both
+/// levels) must carry nothing of it, and a claim the caller changed must not leak either.
+#[test]
+fn a_claim_lent_after_a_larger_one_carries_nothing_of_it() {
+    let big = "CLP*A*4*100*0*0*12*ICN1~CAS*CO*45*10~NM1*QC*1*LAST*FIRST****MI*M1~NM1*82*1*DOC****XX*1~\
+               REF*EA*MR1~DTM*232*20240101~AMT*AU*90~QTY*CA*1~MIA*0***1*MA01~\
+               SVC*HC:99213:25:59*60*0~DTM*472*20240101~CAS*CO*16*60~REF*6R*L1~REF*LU*X~AMT*B6*50~QTY*ZK*1~LQ*HE*M51~\
+               SVC*HC:99214:GT*30*0~CAS*PR*1*30~LQ*HE*N130~";
+    let small = "CLP*B*1*10*10*0*12*ICN2~SVC*HC:99211*10*10~";
+    let body = format!(
+        "ST*835*0001~BPR*I*10*C*ACH************20240110~TRN*1*T*1~N1*PR*PAYER~N1*PE*PAYEE*XX*1~LX*1~{big}{small}{big}SE*2*0001~"
+    );
+    let x12 = format!(
+        "ISA*00*          *00*          *ZZ*S              *ZZ*R              *240110*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20240110*1200*1*X*005010X221A1~{body}GE*1*1~IEA*1*000000001~"
+    );
+    let mut r = denali_x12::Reader::from_slice(x12.as_bytes());
+    let mut sets = 0;
+    while let Some(ev) = r.next_event().expect("read") {
+        let denali_x12::Event::Transaction(tx) = ev else {
+            continue;
+        };
+        sets += 1;
+        let opts = denali_x12::ParseOptions::default();
+        let (whole, diags) = denali_x12::remit::parse_835(&tx, &opts);
+        assert_eq!(whole.claims.len(), 3);
+        let b = &whole.claims[1];
+        assert!(b.patient.is_none() && b.rendering_provider.is_none());
+        assert!(b.adjustments.is_empty() && b.references.is_empty() && b.dates.is_empty());
+        assert!(b.remarks.is_empty() && b.amounts.is_empty() && b.quantities.is_empty());
+        assert_eq!(b.service_lines.len(), 1);
+        let line = &b.service_lines[0];
+        assert!(line.procedure.modifiers.is_empty() && line.adjustments.is_empty());
+        assert!(line.dates.is_empty() && line.references.is_empty() && line.remarks.is_empty());
+        assert!(line.control_number.is_none());
+        // Lent claims equal the whole read's, even when the caller changes each one.
+        let mut lent = Vec::new();
+        denali_x12::remit::parse_835_each(&tx, &opts, |_, _, c| {
+            lent.push(c.clone());
+            c.redact();
+            c.adjustments.clear();
+        });
+        assert_eq!(lent, whole.claims);
+        crate::common::check_claim_by_claim(&tx, &opts, &whole, &diags);
+    }
+    assert_eq!(sets, 1);
+}
