@@ -9,6 +9,7 @@ use foldhash::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 
 use denali_rules::{Context, Outcome, ReversalLinks};
 use denali_x12::remit::{self, ClaimPayment, Remittance};
@@ -255,13 +256,14 @@ fn recurrence_key(out: &mut String, parts: [&str; 4]) {
 /// renderers that sort or aggregate). `progress` is called once per input as it finishes (from
 /// any thread). For very large batches use [`stream`], whose memory does not grow with the input.
 pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + Sync)) -> Report {
+    let pipelined = pipelines(&inputs);
     let results: Vec<(String, FileResult, Vec<Entry>)> = inputs
         .into_par_iter()
         .map(|input| {
             let name = input.name();
             let mut entries = Vec::new();
             let mut rows = Rows::new(&name, opts);
-            let r = process(input, opts, &mut |out, rem, links, i, claim| {
+            let r = process(input, opts, pipelined, &mut |out, rem, links, i, claim| {
                 rows.add(out, rem, links, i, claim, &mut |e| {
                     entries.push(Entry::from_ref(&e))
                 })
@@ -306,6 +308,7 @@ pub fn stream(
     progress: &(dyn Fn(&str) + Sync),
 ) -> io::Result<Summary> {
     let dir = tempfile::tempdir()?;
+    let pipelined = pipelines(&inputs);
     type Done = (String, FileResult, tempfile::TempPath, Recurrence);
     let done: Vec<io::Result<Done>> = inputs
         .into_par_iter()
@@ -315,7 +318,7 @@ pub fn stream(
             let mut recurrence = Recurrence::default();
             let mut rows = Rows::new(&name, opts);
             let mut failed = None;
-            let r = process(input, opts, &mut |out, rem, links, i, claim| {
+            let r = process(input, opts, pipelined, &mut |out, rem, links, i, claim| {
                 rows.add(out, rem, links, i, claim, &mut |e| {
                     if let Some(d) = &e.denial {
                         recurrence.add(d.key);
@@ -362,6 +365,13 @@ pub fn stream(
     }
     totals.into_summary(&mut summary);
     Ok(summary)
+}
+
+/// Whether each input reads on a thread of its own beside the one that assesses it: when there
+/// are fewer inputs than the pool has threads, which would otherwise sit idle (one large file
+/// on a machine of several cores). With one thread, nothing is pipelined.
+fn pipelines(inputs: &[Input]) -> bool {
+    inputs.len() < rayon::current_num_threads()
 }
 
 /// Recurrence counts of (payer, CARC, RARCs, procedure) over the denial rows of a batch.
@@ -684,10 +694,110 @@ fn add_file(s: &mut Summary, name: String, r: FileResult) {
 type OnClaim<'a> =
     dyn FnMut(&mut FileResult, &Remittance, &ReversalLinks, usize, &ClaimPayment) + 'a;
 
-/// Reads one input and hands each claim of each 835 to `on_claim`, claim by claim, so memory
-/// stays at one claim (and the set's claim keys) however large a transaction set is; counts
-/// what the reader saw.
-fn process(input: Input, opts: &ReportOptions, on_claim: &mut OnClaim<'_>) -> FileResult {
+/// Reads one input and hands each claim of each 835 to `on_claim`, in file order, claim by
+/// claim, so memory stays at one claim (and the set's claim keys) however large a transaction
+/// set is; counts what the reader saw.
+///
+/// `pipelined` reads on a thread of its own while the calling thread runs `on_claim`: for an
+/// input that would otherwise have a core to itself (fewer inputs than threads), reading and
+/// assessing then overlap.
+fn process(
+    input: Input,
+    opts: &ReportOptions,
+    pipelined: bool,
+    on_claim: &mut OnClaim<'_>,
+) -> FileResult {
+    // What `on_claim` counts, kept apart from what the reading counts.
+    let mut counts = FileResult::default();
+    let mut out = if pipelined {
+        read_pipelined(input, opts, &mut counts, on_claim)
+    } else {
+        read(input, opts, &mut |_, rem, links, i, claim| {
+            on_claim(&mut counts, rem, links, i, claim)
+        })
+    };
+    out.claims_accounted = counts.claims_accounted;
+    out.denied_claims = counts.denied_claims;
+    out.by_outcome = counts.by_outcome;
+    out
+}
+
+/// Claims handed from the reading thread to the assessing one, with what they are read with.
+struct Batch {
+    rem: Arc<Remittance>,
+    links: Arc<ReversalLinks>,
+    claims: Vec<(usize, ClaimPayment)>,
+}
+
+/// Claims per [`Batch`], and batches in flight: enough to keep both threads busy, few enough
+/// that memory stays at a few thousand claims.
+const BATCH_CLAIMS: usize = 64;
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// [`read`] on a thread of its own, sending the claims in batches to this thread, which hands
+/// them to `on_claim` in the order read.
+fn read_pipelined(
+    input: Input,
+    opts: &ReportOptions,
+    counts: &mut FileResult,
+    on_claim: &mut OnClaim<'_>,
+) -> FileResult {
+    let (send, batches) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || {
+            let mut batch: Option<(u64, Batch)> = None;
+            let out = read(input, opts, &mut |set, rem, links, i, claim| {
+                // A batch holds claims of one set read with one header: PLB segments, the
+                // only part of the header that may still grow, start a new one.
+                let fits = batch.as_ref().is_some_and(|(s, b)| {
+                    *s == set
+                        && b.claims.len() < BATCH_CLAIMS
+                        && b.rem.provider_adjustments.len() == rem.provider_adjustments.len()
+                });
+                if !fits {
+                    if let Some((_, full)) = batch.take() {
+                        // A closed receiver means the other side stopped; reading goes on
+                        // to count what the file holds.
+                        let _ = send.send(full);
+                    }
+                    batch = Some((
+                        set,
+                        Batch {
+                            rem: Arc::new(rem.clone()),
+                            links: Arc::new(links.clone()),
+                            claims: Vec::with_capacity(BATCH_CLAIMS),
+                        },
+                    ));
+                }
+                if let Some((_, b)) = &mut batch {
+                    b.claims.push((i, std::mem::take(claim)));
+                }
+            });
+            if let Some((_, last)) = batch {
+                let _ = send.send(last);
+            }
+            out
+        });
+        for b in batches {
+            for (i, claim) in &b.claims {
+                on_claim(counts, &b.rem, &b.links, *i, claim);
+            }
+        }
+        reading.join().unwrap_or_else(|_| FileResult {
+            error: Some("the reading thread stopped unexpectedly".to_string()),
+            ..FileResult::default()
+        })
+    })
+}
+
+/// What [`read`] hands over for each claim: the set's number (from 1), the remittance without
+/// its claims, the set's reversal links, the claim's index in the set, and the claim (lent, as
+/// by `parse_835_each`).
+type Emit<'a> = dyn FnMut(u64, &Remittance, &ReversalLinks, usize, &mut ClaimPayment) + 'a;
+
+/// Hands each claim of each 835 in `input` to `emit` (redacted first when the options ask);
+/// counts what the reader saw.
+fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
             Ok(f) => Box::new(f),
@@ -712,11 +822,12 @@ fn process(input: Input, opts: &ReportOptions, on_claim: &mut OnClaim<'_>) -> Fi
                 out.transactions += 1;
                 out.claims_in += tx.count("CLP") as u64;
                 let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
+                let set = out.transactions;
                 let (_, diags) = remit::parse_835_each(&tx, &opts.parse, |rem, i, claim| {
                     if opts.redact {
                         claim.redact();
                     }
-                    on_claim(&mut out, rem, &links, i, claim);
+                    emit(set, rem, &links, i, claim);
                 });
                 out.balancing += diags
                     .iter()

@@ -329,3 +329,33 @@ fn threads_do_not_change_output() {
     let two = report(&["--threads", "2", "--format", "json", "fixtures/835"]);
     assert_eq!(one.stdout, two.stdout);
 }
+
+/// One input with two threads is read on one thread and assessed on the other, claims passing
+/// between them in batches: the same rows in the same order, and the same summary, as one
+/// thread. (Several files per thread are not pipelined, so the test above does not cover it.)
+#[test]
+fn a_single_input_read_beside_its_assessment_gives_the_same_report() {
+    for file in [
+        "fixtures/835/large_200.835",
+        "fixtures/835/multi_st.835",
+        "fixtures/835/recoup_forward_balance.835",
+        "fixtures/835/basic.835",
+    ] {
+        for extra in [
+            &["--format", "csv", "--all-claims"][..],
+            &["--format", "json", "--redact"][..],
+        ] {
+            let with = |threads| {
+                let mut args = vec!["--threads", threads];
+                args.extend_from_slice(extra);
+                args.push(file);
+                report(&args)
+            };
+            let (one, two) = (with("1"), with("2"));
+            assert_eq!(one.code, 0, "{file} {extra:?}: {}", one.stderr);
+            assert!(one.stdout.len() > 100, "{file} {extra:?}");
+            assert_eq!(one.stdout, two.stdout, "{file} {extra:?}");
+            assert_eq!(one.stderr, two.stderr, "{file} {extra:?}");
+        }
+    }
+}

@@ -387,6 +387,43 @@ pub struct ClaimPayment {
     pub position: Position,
 }
 
+/// An empty claim, as if from a CLP with every element empty. With it, `std::mem::take` moves a
+/// claim lent by [`parse_835_each`](crate::remit::parse_835_each) out without copying it.
+impl Default for ClaimPayment {
+    fn default() -> Self {
+        ClaimPayment {
+            patient_control_number: Text::default(),
+            status_code: ClaimStatus::Other(Text::default()),
+            total_charge: Decimal::ZERO,
+            payment_amount: Decimal::ZERO,
+            patient_responsibility: None,
+            filing_indicator: None,
+            payer_claim_control_number: None,
+            facility_code: None,
+            frequency_code: None,
+            drg_code: None,
+            drg_weight: None,
+            discharge_fraction: None,
+            adjustments: Vec::new(),
+            remarks: Vec::new(),
+            patient: None,
+            insured: None,
+            corrected_insured: None,
+            rendering_provider: None,
+            crossover_carrier: None,
+            corrected_priority_payer: None,
+            other_subscriber: None,
+            references: Vec::new(),
+            dates: Vec::new(),
+            amounts: Vec::new(),
+            quantities: Vec::new(),
+            service_lines: Vec::new(),
+            header_number: None,
+            position: Position::default(),
+        }
+    }
+}
+
 impl ClaimPayment {
     /// Whether the claim is a reversal of an earlier payment (CLP02 = 22).
     pub fn is_reversal(&self) -> bool {

@@ -415,7 +415,8 @@ pub fn parse_835(tx: &TransactionSet<'_>, opts: &ParseOptions) -> (Remittance, V
 ///
 /// The claim is lent, not given: once `on_claim` returns, its vectors (emptied) are reused for
 /// the claims that follow, which is what keeps this reading from allocating once per claim.
-/// Clone it to keep it; change it freely (redact it, for instance) before passing it on.
+/// Take it (`std::mem::take`) or clone it to keep it; change it freely (redact it, for
+/// instance) before passing it on.
 ///
 /// ```
 /// use denali_x12::{Reader, Event, ParseOptions, remit};
