@@ -28,11 +28,14 @@ measure() { # name, bytes, command...
   python3 -c "import sys; b=$bytes; s=$t1-$t0; print(f'| {sys.argv[1]} | {b/1e6:.0f} MB | {s:.2f} s | {b/1e6/s:.0f} MB/s | {int(sys.argv[2])/1024:.1f} MB |')" "$name" "$rss"
 }
 b835=$(stat -c %s "$dir/gen.835"); b837=$(stat -c %s "$dir/gen.837")
+# Read each file once first: the floor is meant to count lines, not to wait for the disk.
+cat "$dir/gen.835" "$dir/gen.837" > /dev/null
 echo "| what | input | time | throughput | peak RSS |"
 echo "|---|---|---|---|---|"
 measure "floor: wc -l (835)" "$b835" $one wc -l "$dir/gen.835"
 measure "denali validate (tokenize + typed 835 + balancing)" "$b835" $one "$bin/denali" validate "$dir/gen.835"
 measure "denali report --format csv --threads 1" "$b835" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/gen.835"
+measure "denali report --format csv --threads 2, one file (read beside its assessment)" "$b835" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835"
 measure "denali report --format csv, 2 threads, same file as 4 inputs" "$((b835 * 4))" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835" "$dir/gen.835" "$dir/gen.835" "$dir/gen.835"
 measure "floor: wc -l (837P)" "$b837" $one wc -l "$dir/gen.837"
 measure "denali fmt (837P parse + emit, byte for byte)" "$b837" $one "$bin/denali" fmt "$dir/gen.837"
@@ -51,6 +54,7 @@ if [ "$big" != 0 ]; then
     echo "$big" > "$dir/bigsize"
   }
   bbig=$(stat -c %s "$dir/big.835")
+  cat "$dir/big.835" > /dev/null
   measure "floor: wc -l ($big 835)" "$bbig" $one wc -l "$dir/big.835"
   measure "denali validate ($big 835)" "$bbig" $one "$bin/denali" validate "$dir/big.835"
   measure "denali report --format csv --threads 1 ($big 835)" "$bbig" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/big.835"

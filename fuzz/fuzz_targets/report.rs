@@ -1,6 +1,8 @@
 //! The report pipeline on one input: never panics, every claim read is accounted for, CSV and
 //! HTML render, and the streaming pipeline (one pass, rows spilled to a temporary file and
-//! replayed) gives exactly the rows and summary of the in-memory one.
+//! replayed) gives exactly the rows and summary of the in-memory one. The in-memory run has one
+//! thread; the streaming one two, so the input is read on one thread and assessed on the other
+//! (the pipelined path) and must still agree.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -28,26 +30,39 @@ fn options(redact: bool) -> &'static ReportOptions {
     if redact { redacted } else { plain }
 }
 
+/// One pool of each size, for the process.
+fn pool(threads: usize) -> &'static rayon::ThreadPool {
+    static POOLS: OnceLock<[rayon::ThreadPool; 2]> = OnceLock::new();
+    let pools = POOLS.get_or_init(|| {
+        let make = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("thread pool");
+        [make(1), make(2)]
+    });
+    &pools[usize::from(threads > 1)]
+}
+
 fn input(data: &[u8]) -> Input {
     Input::Reader("fuzz".into(), Box::new(std::io::Cursor::new(data.to_vec())))
 }
 
 fuzz_target!(|data: &[u8]| {
     let opts = options(data.first().is_some_and(|b| b & 1 != 0));
-    let report = run(vec![input(data)], opts, &|_| {});
+    let report = pool(1).install(|| run(vec![input(data)], opts, &|_| {}));
     assert_eq!(report.summary.claims_in, report.summary.claims_accounted);
 
     let mut rows = Vec::new();
-    let summary = stream(
-        vec![input(data)],
-        opts,
-        &mut |r| {
-            rows.push(r.clone());
-            Ok(())
-        },
-        &|_| {},
-    )
-    .expect("stream to memory");
+    let summary = pool(2)
+        .install(|| {
+            stream(
+                vec![input(data)],
+                opts,
+                &mut |r| {
+                    rows.push(r.clone());
+                    Ok(())
+                },
+                &|_| {},
+            )
+        })
+        .expect("stream to memory");
     assert!(rows == report.rows, "stream and run gave different rows");
     assert!(summary == report.summary, "stream and run gave different summaries");
 
