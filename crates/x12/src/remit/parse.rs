@@ -362,6 +362,7 @@ impl Spare {
     }
 
     /// `n` boxed, in a kept box when there is one.
+    #[inline]
     fn name(&mut self, n: Name) -> Box<Name> {
         match self.names.pop() {
             Some(mut b) => {
