@@ -5,9 +5,10 @@
 //! provider-level adjustments, plus diagnostics for anything odd and for the three balancing
 //! rules.
 //!
-//! A set of any size can also be read claim by claim: [`parse_835_each`] hands each claim over
-//! as it closes, and [`claim_keys`] reads, without building the claims, what linking reversals
-//! to their originals and corrections needs; memory then stays at one claim, not one set.
+//! A set of any size can also be read claim by claim: [`parse_835_each`] lends each claim as it
+//! closes (and reuses its emptied buffers for the next; `std::mem::take` keeps one), and
+//! [`claim_keys`] reads, without building the claims, what linking reversals to their originals
+//! and corrections needs; memory then stays at one claim, not one set.
 
 mod model;
 mod parse;
