@@ -304,26 +304,9 @@ fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
 
 impl Spare {
     /// Keeps the buffers of a claim the caller did not take.
-    fn keep(&mut self, c: ClaimPayment) {
-        let ClaimPayment {
-            adjustments,
-            remarks,
-            patient,
-            insured,
-            corrected_insured,
-            rendering_provider,
-            crossover_carrier,
-            corrected_priority_payer,
-            other_subscriber,
-            references,
-            dates,
-            amounts,
-            quantities,
-            mut service_lines,
-            ..
-        } = c;
+    fn keep(&mut self, mut c: ClaimPayment) {
         // The vectors are taken out in place: a line is too large to move whole.
-        for l in service_lines.iter_mut() {
+        for l in c.service_lines.iter_mut() {
             if self.lines.len() >= SPARE_CAPACITY {
                 break;
             }
@@ -337,27 +320,24 @@ impl Spare {
                 quantities: emptied(std::mem::take(&mut l.quantities)),
             });
         }
-        self.names.extend(
-            [
-                patient,
-                insured,
-                corrected_insured,
-                rendering_provider,
-                crossover_carrier,
-                corrected_priority_payer,
-                other_subscriber,
-            ]
-            .into_iter()
-            .flatten(),
-        );
+        let names = [
+            c.patient,
+            c.insured,
+            c.corrected_insured,
+            c.rendering_provider,
+            c.crossover_carrier,
+            c.corrected_priority_payer,
+            c.other_subscriber,
+        ];
+        self.names.extend(names.into_iter().flatten());
         self.claim = Some(ClaimVecs {
-            adjustments: emptied(adjustments),
-            remarks: emptied(remarks),
-            references: emptied(references),
-            dates: emptied(dates),
-            amounts: emptied(amounts),
-            quantities: emptied(quantities),
-            service_lines: emptied(service_lines),
+            adjustments: emptied(c.adjustments),
+            remarks: emptied(c.remarks),
+            references: emptied(c.references),
+            dates: emptied(c.dates),
+            amounts: emptied(c.amounts),
+            quantities: emptied(c.quantities),
+            service_lines: emptied(c.service_lines),
         });
     }
 
