@@ -36,32 +36,36 @@ pub fn decimal(b: &[u8]) -> Option<Decimal> {
     if digits.is_empty() {
         return None;
     }
-    // Amounts are short: up to 18 digits fit an i64, which is far cheaper than i128 maths.
+    // Amounts are short: up to 18 digits fit a u64 (and Decimal's 96-bit mantissa) with no
+    // overflow check, and the scale is where the point was.
     if digits.len() <= 18 {
-        let mut mantissa: i64 = 0;
-        let mut scale: u32 = 0;
-        let mut seen_point = false;
-        let mut ndigits = 0u32;
-        for &c in digits {
-            match c {
-                b'0'..=b'9' => {
-                    ndigits += 1;
-                    mantissa = mantissa * 10 + i64::from(c - b'0');
-                    if seen_point {
-                        scale += 1;
-                    }
-                }
-                b'.' if !seen_point => seen_point = true,
-                _ => return None,
+        let mut mantissa: u64 = 0;
+        let mut point = None;
+        for (i, &c) in digits.iter().enumerate() {
+            let d = c.wrapping_sub(b'0');
+            if d <= 9 {
+                mantissa = mantissa * 10 + u64::from(d);
+            } else if c == b'.' && point.is_none() {
+                point = Some(i);
+            } else {
+                return None;
             }
         }
-        if ndigits == 0 {
-            return None;
-        }
-        if neg {
-            mantissa = -mantissa;
-        }
-        return Decimal::try_new(mantissa, scale).ok();
+        let scale = match point {
+            // "." alone has no digit.
+            Some(_) if digits.len() == 1 => return None,
+            Some(i) => digits.len() - i - 1,
+            None => 0,
+        };
+        // A scale of at most 17 and a mantissa below 10^18: always a valid Decimal. Zero is
+        // never negative (`-0` reads as `0`, as `str::parse` gives).
+        return Some(Decimal::from_parts(
+            mantissa as u32,
+            (mantissa >> 32) as u32,
+            0,
+            neg && mantissa != 0,
+            scale as u32,
+        ));
     }
     let mut mantissa: i128 = 0;
     let mut scale: u32 = 0;
@@ -160,6 +164,38 @@ mod tests {
             let got = decimal(s.as_bytes()).unwrap();
             assert_eq!(got, want, "{s}");
             assert_eq!(got.to_string(), want.to_string(), "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any sign, up to 28 digits and a point, on both sides of the 18-digit fast path: the
+        /// same value and scale as `str::parse`, and `None` only when there is no digit.
+        #[test]
+        fn decimal_agrees_with_str_parse(
+            sign in proptest::sample::select(vec!["", "-", "+"]),
+            whole in "[0-9]{0,18}",
+            point in proptest::bool::ANY,
+            fraction in "[0-9]{0,10}",
+        ) {
+            let fraction = if point { fraction } else { String::new() };
+            let s = format!("{sign}{whole}{}{fraction}", if point { "." } else { "" });
+            let got = decimal(s.as_bytes());
+            if whole.is_empty() && fraction.is_empty() {
+                proptest::prop_assert_eq!(got, None, "{}", s);
+            } else {
+                // `str::parse` reads "5." and ".5" like we do once the point is made explicit.
+                let canonical = format!(
+                    "{}{}.{}",
+                    if sign == "-" { "-" } else { "" },
+                    if whole.is_empty() { "0" } else { whole.as_str() },
+                    if fraction.is_empty() { "0" } else { fraction.as_str() },
+                );
+                let want: Decimal = canonical.parse().unwrap();
+                let got = got.unwrap();
+                proptest::prop_assert_eq!(got, want, "{}", s);
+                proptest::prop_assert_eq!(got.scale() as usize, fraction.len(), "{}", s);
+                proptest::prop_assert!(!got.is_sign_negative() || !got.is_zero(), "{}", s);
+            }
         }
     }
 
