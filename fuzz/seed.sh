@@ -7,7 +7,8 @@
 # doc comment); their seeds get flag 0x00 (plain: read the file as is). tokenize also gets flag
 # 0x23 (padded past the reader's 64 KiB look-ahead, 4 bytes per read); parse_835 also gets "body"
 # seeds: flag 0x01 and the segments after ST*835, which the target puts behind a valid header.
-# roundtrip_837 and report read the file itself: their seeds are the fixtures unchanged.
+# roundtrip_837 and report read the file itself: their seeds are the fixtures unchanged. Every
+# fixture is also seeded wrapped in 80-byte lines (the layout the reader unwraps).
 #
 # Corpora go to fuzz/corpus/<target>/ (gitignored), or to DIR/<target>/ with --out. --extra adds
 # every file of another folder as a seed (e.g. ../shared/fixtures/external), but only when --out is
@@ -77,6 +78,13 @@ for t in "${targets[@]}"; do
       for flag in $(flags "$t"); do
         seed "$dir" "${sub}_$(basename "$f")_$flag" "$flag" "$f"
       done
+      # The same file in 80-byte lines: a wrapped layout, which the reader unwraps.
+      wrapped="$(mktemp)"
+      tr -d '\r\n' < "$f" | fold -b -w 80 > "$wrapped"
+      for flag in $(flags "$t"); do
+        seed "$dir" "wrapped80_${sub}_$(basename "$f")_$flag" "$flag" "$wrapped"
+      done
+      rm -f "$wrapped"
       if [ "$t" = parse_835 ]; then
         body="$(mktemp)"
         if perl -0777 -ne 's/^.*?ST\*835\*[^~]*~//s && print' "$f" > "$body" && [ -s "$body" ]; then

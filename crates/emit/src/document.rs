@@ -241,7 +241,8 @@ impl Document {
 /// Reads a file item by item (envelope segments and whole transaction sets), each with the
 /// exact bytes that follow it, in bounded memory per transaction set.
 pub struct DocumentReader<'a> {
-    input: &'a [u8],
+    /// Read through [`Reader::bytes`], which offsets index (a wrapped file is read without its
+    /// line breaks).
     reader: Reader<SliceInput<'a>>,
     opts: ParseOptions,
     /// End of the raw bytes of the last modelled segment.
@@ -274,7 +275,6 @@ impl<'a> DocumentReader<'a> {
     /// A reader with options.
     pub fn with_options(input: &'a [u8], opts: ParseOptions) -> Self {
         DocumentReader {
-            input,
             reader: Reader::from_slice_with(input, opts.clone()),
             opts,
             cursor: 0,
@@ -311,7 +311,7 @@ impl<'a> DocumentReader<'a> {
                 Some((item, start, end)) => {
                     if !self.started {
                         self.started = true;
-                        let prefix = self.input.get(..start).unwrap_or(&[]).to_vec();
+                        let prefix = self.reader.bytes().get(..start).unwrap_or(&[]).to_vec();
                         self.pending = Some((item, end));
                         self.cursor = end;
                         if !prefix.is_empty() {
@@ -320,7 +320,7 @@ impl<'a> DocumentReader<'a> {
                         continue;
                     }
                     let prev = self.pending.replace((item, end));
-                    let gap_bytes = self.input.get(self.cursor..start).unwrap_or(&[]);
+                    let gap_bytes = self.reader.bytes().get(self.cursor..start).unwrap_or(&[]);
                     self.cursor = end;
                     if let Some((mut p, _)) = prev {
                         set_gap(&mut p, gap_bytes);
@@ -330,7 +330,7 @@ impl<'a> DocumentReader<'a> {
                 None => {
                     self.done = true;
                     self.diags.extend(self.reader.take_diagnostics());
-                    let rest = self.input.get(self.cursor..).unwrap_or(&[]);
+                    let rest = self.reader.bytes().get(self.cursor..).unwrap_or(&[]);
                     return Ok(self.pending.take().map(|(mut p, _)| {
                         set_gap(&mut p, rest);
                         p
@@ -349,7 +349,7 @@ impl<'a> DocumentReader<'a> {
                 Event::InterchangeStart(h) => {
                     self.delims = h.delimiters;
                     let start = usize::try_from(h.position.offset).unwrap_or(usize::MAX);
-                    let rest = self.input.get(start..).unwrap_or(&[]);
+                    let rest = self.reader.bytes().get(start..).unwrap_or(&[]);
                     let len = Delimiters::from_isa(rest).map(|s| s.len).unwrap_or(0);
                     let end = start.saturating_add(len);
                     let seg = self.owned(start, end, "ISA", h.position);
@@ -394,7 +394,7 @@ impl<'a> DocumentReader<'a> {
     }
 
     fn owned(&self, start: usize, end: usize, id: &'static str, pos: Position) -> OwnedSegment {
-        let raw = self.input.get(start..end).unwrap_or(&[]);
+        let raw = self.reader.bytes().get(start..end).unwrap_or(&[]);
         let seg = Segment::new(
             SegmentId::from_static(id),
             raw,
@@ -409,7 +409,7 @@ impl<'a> DocumentReader<'a> {
     /// segment starting at `start`.
     fn segment_end(&self, start: usize) -> usize {
         let t = self.delims.segment;
-        let rest = self.input.get(start..).unwrap_or(&[]);
+        let rest = self.reader.bytes().get(start..).unwrap_or(&[]);
         match memchr::memchr(t, rest) {
             Some(i) => {
                 let mut end = start + i;
@@ -421,15 +421,21 @@ impl<'a> DocumentReader<'a> {
                 if t == b'\n'
                     && !cr_is_data
                     && end > start
-                    && self.input.get(end - 1) == Some(&b'\r')
+                    && self.reader.bytes().get(end - 1) == Some(&b'\r')
                 {
                     end -= 1;
                 }
                 end
             }
             None => {
-                let mut end = self.input.len();
-                while end > start && self.input.get(end - 1).is_some_and(|b| WS.contains(b)) {
+                let mut end = self.reader.bytes().len();
+                while end > start
+                    && self
+                        .reader
+                        .bytes()
+                        .get(end - 1)
+                        .is_some_and(|b| WS.contains(b))
+                {
                     end -= 1;
                 }
                 end
@@ -441,13 +447,15 @@ impl<'a> DocumentReader<'a> {
     fn next_start(&self, from: usize) -> usize {
         let t = self.delims.segment;
         let mut p = from;
-        if t == b'\n' && self.input.get(p) == Some(&b'\r') && self.input.get(p + 1) == Some(&b'\n')
+        if t == b'\n'
+            && self.reader.bytes().get(p) == Some(&b'\r')
+            && self.reader.bytes().get(p + 1) == Some(&b'\n')
         {
             p += 2;
-        } else if self.input.get(p) == Some(&t) {
+        } else if self.reader.bytes().get(p) == Some(&t) {
             p += 1;
         }
-        while self.input.get(p).is_some_and(|b| WS.contains(b)) {
+        while self.reader.bytes().get(p).is_some_and(|b| WS.contains(b)) {
             p += 1;
         }
         p
@@ -458,8 +466,8 @@ impl<'a> DocumentReader<'a> {
     fn find_trailer(&self, id: &'static [u8]) -> Option<(Item, usize, usize)> {
         let d = self.delims;
         let mut p = self.next_start(self.cursor);
-        while p < self.input.len() {
-            let rest = self.input.get(p..)?;
+        while p < self.reader.bytes().len() {
+            let rest = self.reader.bytes().get(p..)?;
             // An ISA starts a new interchange whatever the current delimiters: the trailer cannot
             // lie beyond it (as the reader sees it; found by the roundtrip_837 fuzz target, where
             // a GE inside an unpadded ISA was taken for the bare group's trailer and written
@@ -475,7 +483,7 @@ impl<'a> DocumentReader<'a> {
             // not part of it: found by the roundtrip_837 fuzz target, where `GS\r` was not
             // recognised as a GS and the search took a later group's GE).
             let end = self.segment_end(p);
-            let seg = self.input.get(p..end.max(p))?;
+            let seg = self.reader.bytes().get(p..end.max(p))?;
             let sid = seg.get(..memchr::memchr(d.element, seg).unwrap_or(seg.len()))?;
             if sid == id {
                 let pos = Position {

@@ -177,6 +177,8 @@ diagnostic_codes! {
     IsaNotFixedWidth => "isa_not_fixed_width",
     /// Bytes that are not X12 came before the first ISA and were skipped.
     LeadingGarbage => "leading_garbage",
+    /// Line breaks inside segments (a file wrapped at a fixed width): all were dropped.
+    WrappedLines => "wrapped_lines",
     /// The input has no ISA envelope; delimiters were guessed from the first ST segment.
     NoEnvelope => "no_envelope",
     /// ISA13 (control number) differs from IEA02.

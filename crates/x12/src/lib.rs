@@ -3,7 +3,8 @@
 //! A zero-copy, streaming reader for ANSI X12 EDI, with typed models of the 835 health care
 //! claim payment (remittance) and the 837 health care claim.
 //!
-//! * Delimiters always come from the ISA (any byte values), tolerating CR/LF line breaks, a BOM,
+//! * Delimiters always come from the ISA (any byte values), tolerating CR/LF line breaks (between
+//!   segments, or anywhere in a file wrapped at a fixed width), a BOM,
 //!   indentation, an unpadded ISA, a bare ST..SE without envelope, several interchanges with
 //!   different delimiters in one file.
 //! * Segments and elements borrow from the input; elements are split only when read.

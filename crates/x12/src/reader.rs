@@ -14,7 +14,13 @@
 //! Envelope trailers are checked as they come; a missing trailer is reported and the segment that
 //! revealed it is processed again after the implied close (`pending`), so a truncated or
 //! badly nested file still yields every transaction set it contains.
+//!
+//! A wrapped file (line breaks inside segments) is recognised once, from the first
+//! [`LOOK_AHEAD`] bytes, before the first segment is read; from then on the input drops every CR
+//! and LF: the refilled buffer as each chunk arrives, a slice by taking one copy without them. Both
+//! decide from the same bytes, so slice and streamed reads agree, offsets included.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use memchr::memchr;
@@ -201,21 +207,47 @@ pub trait Input {
     /// Drops bytes before `keep_from`, reads more. Returns how far the data shifted left and
     /// whether any new byte arrived (false at end of input).
     fn fill(&mut self, keep_from: usize, chunk: usize) -> io::Result<(usize, bool)>;
+    /// Removes every CR and LF byte from `from` on, in the data held and in all data read later
+    /// (for a wrapped file, see [`Reader`]).
+    fn drop_line_breaks(&mut self, from: usize);
 }
 
-/// A whole input held in memory (zero-copy).
+/// Removes the CR and LF bytes of `buf` in place, keeping the others in order; returns how many
+/// bytes are kept (the front of `buf`).
+fn drop_line_breaks(buf: &mut [u8]) -> usize {
+    let (mut read, mut kept) = (0, 0);
+    while let Some(i) = memchr::memchr2(b'\r', b'\n', buf.get(read..).unwrap_or(&[])) {
+        buf.copy_within(read..read + i, kept);
+        kept += i;
+        read += i + 1;
+    }
+    let rest = buf.len() - read;
+    buf.copy_within(read.., kept);
+    kept + rest
+}
+
+/// A whole input held in memory: borrowed (zero-copy), unless line breaks have to be removed
+/// from a wrapped file, which takes a copy.
 #[derive(Debug)]
-pub struct SliceInput<'s>(&'s [u8]);
+pub struct SliceInput<'s>(Cow<'s, [u8]>);
 
 impl Input for SliceInput<'_> {
     fn data(&self) -> &[u8] {
-        self.0
+        &self.0
     }
     fn base(&self) -> u64 {
         0
     }
     fn fill(&mut self, _keep_from: usize, _chunk: usize) -> io::Result<(usize, bool)> {
         Ok((0, false))
+    }
+    fn drop_line_breaks(&mut self, from: usize) {
+        let mut owned = self.0.to_vec();
+        if let Some(rest) = owned.get_mut(from..) {
+            let kept = drop_line_breaks(rest);
+            owned.truncate(from + kept);
+        }
+        self.0 = Cow::Owned(owned);
     }
 }
 
@@ -228,6 +260,8 @@ pub struct ReadInput<R> {
     len: usize,
     base: u64,
     eof: bool,
+    /// Whether CR and LF are removed from each chunk as it is read (a wrapped file).
+    unwrap: bool,
 }
 
 impl<R: Read> Input for ReadInput<R> {
@@ -265,12 +299,21 @@ impl<R: Read> Input for ReadInput<R> {
                     return Ok((shift, false));
                 }
                 Ok(n) => {
-                    self.len += n;
+                    self.len += match (self.unwrap, free.get_mut(..n)) {
+                        (true, Some(new)) => drop_line_breaks(new),
+                        _ => n,
+                    };
                     return Ok((shift, true));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
+        }
+    }
+    fn drop_line_breaks(&mut self, from: usize) {
+        self.unwrap = true;
+        if let Some(held) = self.buf.get_mut(from..self.len) {
+            self.len = from + drop_line_breaks(held);
         }
     }
 }
@@ -348,14 +391,22 @@ pub struct Reader<I> {
 }
 
 impl<'s> Reader<SliceInput<'s>> {
-    /// A reader over bytes in memory; nothing is copied.
+    /// A reader over bytes in memory; nothing is copied (unless the file is wrapped: see
+    /// [`Reader::bytes`]).
     pub fn from_slice(bytes: &'s [u8]) -> Self {
-        Reader::with_input(SliceInput(bytes), ParseOptions::default())
+        Reader::with_input(SliceInput(Cow::Borrowed(bytes)), ParseOptions::default())
     }
 
     /// A reader over bytes in memory with options.
     pub fn from_slice_with(bytes: &'s [u8], opts: ParseOptions) -> Self {
-        Reader::with_input(SliceInput(bytes), opts)
+        Reader::with_input(SliceInput(Cow::Borrowed(bytes)), opts)
+    }
+
+    /// The bytes being read, which the offsets of events and diagnostics index: the input
+    /// itself, or, once the first event has found a wrapped file
+    /// ([`DiagnosticCode::WrappedLines`]), a copy of it without its line breaks.
+    pub fn bytes(&self) -> &[u8] {
+        self.input.data()
     }
 }
 
@@ -373,6 +424,7 @@ impl<R: Read> Reader<ReadInput<R>> {
             len: 0,
             base: 0,
             eof: false,
+            unwrap: false,
         };
         Reader::with_input(input, opts)
     }
@@ -381,6 +433,118 @@ impl<R: Read> Reader<ReadInput<R>> {
 /// Bytes skipped between segments: white space, and the NUL padding and DOS end-of-file mark
 /// (0x1A) that some systems leave after the last segment.
 const WS: [u8; 6] = [b' ', b'\t', b'\r', b'\n', 0x00, 0x1A];
+
+/// Whether `sample` (the start of the data) is wrapped at a fixed width: its lines are of one
+/// width (see [`fixed_width`]), and some interchange that starts in it (each read with its own
+/// ISA's delimiters, the first with `bare` when the data has no ISA) breaks a line inside a
+/// segment. `None` when not, or when any interchange has CR or LF for a delimiter (dropping line
+/// breaks would break it); else the width.
+///
+/// Only a fixed width counts: in a file laid out a segment per line, a line break left inside
+/// one segment (a terminator lost or overwritten) does not make its layout one line (found by
+/// the emit crate's `mutated_837s_never_panic` property, which writes such a file back byte for
+/// byte).
+fn wrapped_interchanges(sample: &[u8], bare: Option<Delimiters>) -> Option<usize> {
+    let width = fixed_width(sample)?;
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(sample, b"ISA")
+        .filter(|&i| {
+            sample
+                .get(i + 3)
+                .is_some_and(|b| !b.is_ascii_alphanumeric())
+        })
+        .collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    let mut inside = false;
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(sample.len());
+        let part = sample.get(start..end).unwrap_or(&[]);
+        let d = match isa_delimiters(part) {
+            Some(d) => d,
+            None if start == 0 => match bare {
+                Some(d) => d,
+                None => continue,
+            },
+            // "ISA" inside a value, or a broken ISA: its part is read with what came before.
+            None => continue,
+        };
+        if [d.element, d.component, d.segment]
+            .iter()
+            .chain(d.repetition.iter())
+            .any(is_break)
+        {
+            return None;
+        }
+        inside |= breaks_inside_segments(part, d);
+    }
+    inside.then_some(width)
+}
+
+/// The width of `sample`'s lines when all of them but the first (which may start mid-line) and
+/// the last (the file's end, or cut off by the sample) have one width, and at least two lines
+/// have it: the first is that long, or there are three and the first is shorter.
+fn fixed_width(sample: &[u8]) -> Option<usize> {
+    let mut widths: Vec<usize> = sample
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l).len())
+        .collect();
+    while widths.last() == Some(&0) {
+        widths.pop();
+    }
+    widths.pop();
+    match widths.as_slice() {
+        [first, w, rest @ ..] if *w > 0 && (first == w || first < w && !rest.is_empty()) => {
+            rest.iter().all(|x| x == w).then_some(*w)
+        }
+        _ => None,
+    }
+}
+
+fn is_break(b: &u8) -> bool {
+    *b == b'\r' || *b == b'\n'
+}
+
+/// The delimiters of the ISA that `part` starts with. When they would have a line break for the
+/// component separator or the terminator (ISA16 and the byte after it), and the ISA read without
+/// its line breaks has proper ones there, it was wrapped just before them and those count.
+/// (A file whose terminator really is a line break has a segment id or white space after it,
+/// which is no delimiter.)
+fn isa_delimiters(part: &[u8]) -> Option<Delimiters> {
+    let d = Delimiters::from_isa(part).ok()?.delimiters;
+    if !is_break(&d.component) && !is_break(&d.segment) {
+        return Some(d);
+    }
+    let head: Vec<u8> = part
+        .iter()
+        .take(2 * ISA_MAX_LEN)
+        .filter(|b| !is_break(b))
+        .copied()
+        .collect();
+    match Delimiters::from_isa(&head) {
+        Ok(scan)
+            if !is_break(&scan.delimiters.component) && !WS.contains(&scan.delimiters.segment) =>
+        {
+            Some(scan.delimiters)
+        }
+        _ => Some(d),
+    }
+}
+
+/// Whether `part` (read with `d`) breaks a line inside a segment: after a byte other than the
+/// segment terminator (white space aside), with more data after it.
+fn breaks_inside_segments(part: &[u8], d: Delimiters) -> bool {
+    memchr::memchr2_iter(b'\r', b'\n', part).any(|i| {
+        let before = part.get(..i).unwrap_or(&[]);
+        let after = part.get(i..).unwrap_or(&[]);
+        before
+            .iter()
+            .rev()
+            .find(|b| !WS.contains(b))
+            .is_some_and(|&b| b != d.segment)
+            && after.iter().any(|b| !WS.contains(b))
+    })
+}
 
 /// How far [`Reader`] looks ahead for the start of the data (a bare ST's delimiters, or the first
 /// ISA after leading garbage). Slice and streamed reads both look exactly this far.
@@ -515,6 +679,34 @@ impl<I: Input> Reader<I> {
     /// Finds where the data starts: skips a BOM, recognises ISA or a bare ST, or skips leading
     /// garbage up to the first ISA within [`LOOK_AHEAD`] bytes.
     fn start(&mut self) -> Result<()> {
+        self.find_start()?;
+        self.unwrap_if_wrapped()
+    }
+
+    /// A CR or LF inside a segment is never data (X12's character sets have neither): when the
+    /// first [`LOOK_AHEAD`] bytes are lines of one width that break inside segments, the file
+    /// was wrapped at a fixed width (as some mainframe systems send 80-column records) and its
+    /// line breaks are layout only. They are then dropped from the whole input as it is read,
+    /// with a warning; byte offsets from there on count the data without them.
+    fn unwrap_if_wrapped(&mut self) -> Result<()> {
+        let data = self.input.data();
+        let end = data.len().min(self.pos + LOOK_AHEAD);
+        let sample = data.get(self.pos..end).unwrap_or(&[]);
+        let Some(width) = wrapped_interchanges(sample, self.delims) else {
+            return Ok(());
+        };
+        let pos = self.here();
+        self.input.drop_line_breaks(self.pos);
+        self.diag(Diagnostic::warning(
+            DiagnosticCode::WrappedLines,
+            pos,
+            format!(
+                "the file is wrapped at {width} columns: every line break was dropped, and byte offsets count the data without them"
+            ),
+        ))
+    }
+
+    fn find_start(&mut self) -> Result<()> {
         self.started = true;
         self.ensure(3)?;
         if self.input.data().starts_with(b"\xEF\xBB\xBF") {

@@ -80,3 +80,38 @@ fn bad_delimiters_are_a_usage_error() {
     let (code, _) = fmt_bytes(&["fmt", "--delimiters", "**~~", "fixtures/837p/basic.837"]);
     assert_eq!(code, 2);
 }
+
+/// An 837 in 80-column records is written as the same file without line breaks: the offsets
+/// the reader gives index its bytes without them (a first cut sliced the wrapped input with
+/// them, and wrote garbled envelopes).
+#[test]
+fn a_wrapped_837_is_written_without_its_line_breaks() {
+    for file in ["fixtures/837p/basic.837", "fixtures/837i/basic.837"] {
+        let bytes = std::fs::read(root().join(file)).expect("fixture");
+        let flat: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| *b != b'\r' && *b != b'\n')
+            .collect();
+        let mut wrapped = Vec::new();
+        for line in flat.chunks(80) {
+            wrapped.extend_from_slice(line);
+            wrapped.extend_from_slice(b"\r\n");
+        }
+        let dir = std::env::temp_dir().join(format!("denali-fmt-wrap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (f, w) = (dir.join("flat.837"), dir.join("wrapped.837"));
+        std::fs::write(&f, &flat).expect("write");
+        std::fs::write(&w, &wrapped).expect("write");
+        let (code_f, out_f) = fmt_bytes(&["fmt", f.to_str().expect("utf-8 path")]);
+        let (code_w, out_w) = fmt_bytes(&["fmt", w.to_str().expect("utf-8 path")]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(code_f, 0, "{file}");
+        assert_eq!(code_w, 0, "{file}: a warning is not a failure");
+        assert_eq!(out_f, flat, "{file}");
+        assert!(
+            out_w == flat,
+            "{file}: the wrapped file was not written unwrapped"
+        );
+    }
+}

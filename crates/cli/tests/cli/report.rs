@@ -359,3 +359,50 @@ fn a_single_input_read_beside_its_assessment_gives_the_same_report() {
         }
     }
 }
+
+/// `bytes` without line breaks, and broken into lines of `width` bytes with CRLF.
+fn flat_and_wrapped(bytes: &[u8], width: usize) -> (Vec<u8>, Vec<u8>) {
+    let flat: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    let mut wrapped = Vec::new();
+    for line in flat.chunks(width) {
+        wrapped.extend_from_slice(line);
+        wrapped.extend_from_slice(b"\r\n");
+    }
+    (flat, wrapped)
+}
+
+/// An 835 in 80-column records (line breaks inside segments) gives the report of the same file
+/// without line breaks, and `validate` says that it was wrapped.
+#[test]
+fn a_wrapped_835_gives_the_report_of_the_unwrapped_file() {
+    for file in ["fixtures/835/basic.835", "fixtures/835/large_200.835"] {
+        let bytes = std::fs::read(root().join(file)).expect("fixture");
+        let (flat, wrapped) = flat_and_wrapped(&bytes, 80);
+        let args = [
+            "report",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            "--all-claims",
+            "-",
+        ];
+        let want = run_stdin(&args, &flat);
+        let got = run_stdin(&args, &wrapped);
+        assert_eq!(want.code, 0, "{file}: {}", want.stderr);
+        assert_eq!(got.code, want.code, "{file}: {}", got.stderr);
+        assert!(want.stdout.lines().count() > 10, "{file}");
+        assert_eq!(got.stdout, want.stdout, "{file}");
+        let args = ["validate", "-"];
+        let v = run_stdin(&args, &wrapped);
+        assert!(
+            v.stdout.contains("wrapped at 80 columns") && v.stdout.contains("[wrapped_lines]"),
+            "{file}: {}",
+            v.stdout
+        );
+    }
+}

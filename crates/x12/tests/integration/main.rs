@@ -6,3 +6,4 @@ mod fixtures;
 mod fuzzing;
 mod hostile;
 mod proptests;
+mod wrapped;
