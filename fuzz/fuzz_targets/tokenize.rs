@@ -3,7 +3,8 @@
 //! Input: one flag byte, then the X12 bytes. The same bytes are read from a slice and streamed
 //! through a reader that hands over a few bytes per `read` call; both must give the same events,
 //! segments, diagnostics and error. Every element, component and repetition of every segment is
-//! walked, and every offset must point at the bytes it claims.
+//! walked, and every offset must point at the bytes it claims (in the bytes read: a file wrapped
+//! at a fixed width is read without its line breaks, see `Reader::bytes`).
 //!
 //! Flag bits: 0-3 bytes per read (1-16); 4 chunk size (64 or 256); 5 pad: the first line break
 //! is repeated 64 KiB times, so what follows lies beyond the reader's initial 64 KiB look-ahead
@@ -14,7 +15,8 @@ use std::io::{self, Read};
 
 use denali_x12::reader::Input;
 use denali_x12::{
-    Diagnostic, Event, GroupHeader, InterchangeHeader, ParseOptions, Position, Reader, Segment,
+    Diagnostic, DiagnosticCode, Event, GroupHeader, InterchangeHeader, ParseOptions, Position,
+    Reader, Segment,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -43,9 +45,24 @@ fuzz_target!(|data: &[u8]| {
     }
     let step = 1 + usize::from(flags & 0x0f);
 
-    let slice = trace(input, Reader::from_slice_with(input, opts.clone()));
+    // The bytes offsets index: the input, or, for a file wrapped at a fixed width, the input
+    // without its line breaks (the slice reader's copy, once it has started).
+    let mut first = Reader::from_slice_with(input, opts.clone());
+    while let Ok(Some(_)) = first.next_event() {}
+    let read = first.bytes().to_vec();
+    let wrapped = first
+        .diagnostics()
+        .iter()
+        .any(|d| d.code == DiagnosticCode::WrappedLines);
+    if wrapped {
+        assert!(read.iter().all(|b| *b != b'\r' && *b != b'\n'));
+    } else {
+        assert_eq!(read, input, "bytes changed without a wrapped_lines warning");
+    }
+
+    let slice = trace(&read, Reader::from_slice_with(input, opts.clone()));
     let streamed = trace(
-        input,
+        &read,
         Reader::from_reader_with(Trickle { rest: input, step }, opts),
     );
     assert_eq!(slice, streamed, "slice and streamed reads differ");
