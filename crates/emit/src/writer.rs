@@ -526,8 +526,13 @@ impl<'c, W: Write> Writer<'c, W> {
             // fuzz target).
             target.component = src.component;
             target.repetition = src.repetition;
-            if target != src {
-                check_delimiters(target).map_err(|e| e.at(|l| *l = location(self)))?;
+            if target != src && check_delimiters(target).is_err() {
+                return Err(EmitError::new(
+                    EmitErrorKind::BadDelimiters(
+                        "without an ISA the component and repetition separators stay as read, and a new delimiter is one of them",
+                    ),
+                    location(self),
+                ));
             }
         }
         let rewritten = match id.as_bytes() {

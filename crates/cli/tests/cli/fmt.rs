@@ -81,6 +81,21 @@ fn bad_delimiters_are_a_usage_error() {
     assert_eq!(code, 2);
 }
 
+/// Without an ISA nothing declares the component separator, so it stays as read (`:` here);
+/// asking for it as the element separator is refused with that reason, not as if the user had
+/// typed the same byte twice.
+#[test]
+fn new_delimiters_that_collide_with_a_bare_files_component_separator_say_why() {
+    let out = run(&["fmt", "--delimiters", ":*~|", "fixtures/835/bare_st.835"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("without an ISA the component and repetition separators stay as read"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// An 837 in 80-column records is written as the same file without line breaks: the offsets
 /// the reader gives index its bytes without them (a first cut sliced the wrapped input with
 /// them, and wrote garbled envelopes).
