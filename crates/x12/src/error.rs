@@ -327,6 +327,12 @@ pub enum ErrorKind {
     /// No ISA (or bare ST) was found where the input should start.
     #[error("not an X12 interchange: no ISA or ST segment at the start")]
     NotX12,
+    /// The input is text in UTF-16 (as some editors save "Unicode" files); X12 is one byte per
+    /// character.
+    #[error(
+        "not an X12 interchange: the file is UTF-16 text; save or convert it as ASCII or UTF-8"
+    )]
+    Utf16,
     /// The ISA segment is too short or its delimiters cannot be determined.
     #[error("malformed ISA: {0}")]
     BadIsa(&'static str),

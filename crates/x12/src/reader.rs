@@ -501,6 +501,24 @@ fn fixed_width(sample: &[u8]) -> Option<usize> {
     }
 }
 
+/// Whether `data` starts as UTF-16 text: a UTF-16 byte-order mark, or ASCII letters with a NUL
+/// byte beside each (`I\0S\0A\0` or `\0I\0S\0A`).
+fn looks_utf16(data: &[u8]) -> bool {
+    let head = data.get(..8).unwrap_or(data);
+    let ascii_pairs = |nul_first: bool| {
+        head.len() == 8
+            && head.chunks(2).all(|p| match p {
+                [a, b] if nul_first => *a == 0 && b.is_ascii_graphic(),
+                [a, b] => a.is_ascii_graphic() && *b == 0,
+                _ => false,
+            })
+    };
+    head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || ascii_pairs(false)
+        || ascii_pairs(true)
+}
+
 fn is_break(b: &u8) -> bool {
     *b == b'\r' || *b == b'\n'
 }
@@ -748,7 +766,12 @@ impl<I: Input> Reader<I> {
             }
             None => {
                 let pos = self.here();
-                self.fail(ErrorKind::NotX12, pos)
+                let kind = if looks_utf16(data) {
+                    ErrorKind::Utf16
+                } else {
+                    ErrorKind::NotX12
+                };
+                self.fail(kind, pos)
             }
         }
     }

@@ -258,3 +258,27 @@ fn deep_and_cyclic_hl_in_the_typed_837() {
     }
     assert_eq!(sets, 1);
 }
+
+/// A file saved as UTF-16 ("Unicode" in some editors) is refused with that reason, whether it
+/// has a byte-order mark or not, little- or big-endian; ASCII garbage is still just not X12.
+#[test]
+fn utf16_text_is_named_as_such() {
+    let text =
+        std::fs::read_to_string(crate::common::fixtures().join("835/basic.835")).expect("fixture");
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let le_bom = [&[0xFF, 0xFE][..], &le].concat();
+    let be_bom = [&[0xFE, 0xFF][..], &be].concat();
+    for (what, bytes) in [
+        ("le", &le),
+        ("be", &be),
+        ("le bom", &le_bom),
+        ("be bom", &be_bom),
+    ] {
+        let s = scan_both(bytes);
+        let fatal = s.fatal.unwrap_or_default();
+        assert!(fatal.contains("UTF-16"), "{what}: {fatal}");
+    }
+    let s = scan_both(b"Hello, this is not X12 at all.");
+    assert!(!s.fatal.unwrap_or_default().contains("UTF-16"));
+}
