@@ -908,33 +908,32 @@ fn claim(claims: &mut [ClaimPayment], open_claim: bool) -> Option<&mut ClaimPaym
 /// The line and claim balancing rules of the 835 TR3, reported as warnings (amounts are not
 /// PHI).
 fn balance_claim(c: &ClaimPayment, diags: &mut Vec<Diagnostic>) {
+    // Each line's CAS are summed once, for the line and towards the claim
+    // (`ClaimPayment::adjustment_total` would sum them again).
+    let mut adjustments = c.claim_adjustment_total();
     for l in &c.service_lines {
-        let expect = l.charge - l.adjustment_total();
+        let line_adjustments = l.adjustment_total();
+        adjustments += line_adjustments;
+        let expect = l.charge - line_adjustments;
         if expect != l.payment {
             diags.push(Diagnostic::warning(
                 DiagnosticCode::LineUnbalanced,
                 l.position.at_element(3),
                 format!(
                     "line does not balance: SVC02 {} - adjustments {} = {}, but SVC03 is {}",
-                    l.charge,
-                    l.adjustment_total(),
-                    expect,
-                    l.payment
+                    l.charge, line_adjustments, expect, l.payment
                 ),
             ));
         }
     }
-    let expect = c.total_charge - c.adjustment_total();
+    let expect = c.total_charge - adjustments;
     if expect != c.payment_amount {
         diags.push(Diagnostic::warning(
             DiagnosticCode::ClaimUnbalanced,
             c.position.at_element(4),
             format!(
                 "claim does not balance: CLP03 {} - adjustments {} = {}, but CLP04 is {}",
-                c.total_charge,
-                c.adjustment_total(),
-                expect,
-                c.payment_amount
+                c.total_charge, adjustments, expect, c.payment_amount
             ),
         ));
     }
