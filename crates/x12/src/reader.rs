@@ -550,18 +550,23 @@ fn isa_delimiters(part: &[u8]) -> Option<Delimiters> {
 }
 
 /// Whether `part` (read with `d`) breaks a line inside a segment: after a byte other than the
-/// segment terminator (white space aside), with more data after it.
+/// segment terminator (white space aside), with more data after it. One pass (a search back and
+/// forth from each line break would be quadratic in a long run of white space).
 fn breaks_inside_segments(part: &[u8], d: Delimiters) -> bool {
-    memchr::memchr2_iter(b'\r', b'\n', part).any(|i| {
-        let before = part.get(..i).unwrap_or(&[]);
-        let after = part.get(i..).unwrap_or(&[]);
-        before
-            .iter()
-            .rev()
-            .find(|b| !WS.contains(b))
-            .is_some_and(|&b| b != d.segment)
-            && after.iter().any(|b| !WS.contains(b))
-    })
+    // The last byte that is not white space, and whether a line break followed it.
+    let mut last = None;
+    let mut broken = false;
+    for b in part {
+        if is_break(b) {
+            broken |= last.is_some_and(|l| l != d.segment);
+        } else if !WS.contains(b) {
+            if broken {
+                return true;
+            }
+            last = Some(*b);
+        }
+    }
+    false
 }
 
 /// How far [`Reader`] looks ahead for the start of the data (a bare ST's delimiters, or the first

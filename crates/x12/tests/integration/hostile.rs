@@ -282,3 +282,24 @@ fn utf16_text_is_named_as_such() {
     let s = scan_both(b"Hello, this is not X12 at all.");
     assert!(!s.fatal.unwrap_or_default().contains("UTF-16"));
 }
+
+/// Lines of one width that are all white space after the ISA (a width that looks wrapped): the
+/// wrapped-file check makes one pass over the first 64 KiB (a first cut searched back from every
+/// line break to the last segment's end, quadratic in a run of white space), finds no line
+/// break inside a segment, and leaves the line breaks alone.
+#[test]
+fn white_space_lines_of_one_width_are_checked_in_one_pass() {
+    let mut input = ISA.to_vec();
+    input.extend_from_slice(b"\n");
+    for _ in 0..2_000 {
+        input.extend_from_slice(&[b' '; 106]);
+        input.extend_from_slice(b"\n");
+    }
+    input.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~GE*0*1~IEA*1*000000001~");
+    let started = std::time::Instant::now();
+    let s = scan_both(&input);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(s.fatal, None);
+    assert_eq!(s.groups, 1);
+    assert_eq!(s.count("wrapped_lines"), 0);
+}
