@@ -335,3 +335,17 @@ fn fuzz_header_after_the_first_claim_is_ignored() {
     }
     assert_eq!(sets, 1);
 }
+
+/// Found by the `tokenize` fuzz target minutes after the UTF-16 check landed: line breaks, then a
+/// UTF-16 byte-order mark. The check looked at the window's first bytes: for a slice, the file's
+/// (line breaks: "not X12"); streamed, what was left after the white space had been dropped
+/// (the mark: "UTF-16"). It now reads from where the data starts in both.
+#[test]
+fn fuzz_utf16_check_reads_from_where_the_data_starts() {
+    let mut input = b"\r\r\r\r\r\r\xFF\xFE\r\r\r\r\xFF\xFF\xFF\xFFTRISAN".to_vec();
+    input.extend_from_slice(&[b'\r'; 60]);
+    input.extend_from_slice(b"\x03~*~");
+    let s = crate::common::scan_both(&input);
+    let fatal = s.fatal.unwrap_or_default();
+    assert!(fatal.contains("UTF-16"), "{fatal}");
+}
