@@ -15,8 +15,8 @@
 //! revealed it is processed again after the implied close (`pending`), so a truncated or
 //! badly nested file still yields every transaction set it contains.
 //!
-//! A wrapped file (line breaks inside segments) is recognised once, from the first
-//! [`LOOK_AHEAD`] bytes, before the first segment is read; from then on the input drops every CR
+//! A wrapped file (line breaks inside segments) is recognised once, from the first 64 KiB
+//! (`LOOK_AHEAD`), before the first segment is read; from then on the input drops every CR
 //! and LF: the refilled buffer as each chunk arrives, a slice by taking one copy without them. Both
 //! decide from the same bytes, so slice and streamed reads agree, offsets included.
 
