@@ -556,3 +556,13 @@ fn fuzz_trailer_search_reads_ids_as_the_reader_does() {
     let input = b"ISA****************~\nGS\nGS\r\nGE";
     assert_eq!(write_back(input, WriteOptions::default()), input.to_vec());
 }
+
+/// Found by the `roundtrip_837` fuzz target (172 bytes) the day files wrapped at a fixed width
+/// began to be read without their line breaks: this malformed ISA is written with a line break
+/// inside it, in two lines of 66 bytes, and two equal lines were then enough to read the written
+/// file back as wrapped, so a second write differed. Three lines of one width are now needed.
+#[test]
+fn fuzz_two_equal_lines_are_not_a_wrapped_file() {
+    let input = b"\x07\0\0\0\0\0\0\0\x80KKKN,\0\0\0\0\0\0KKKKKKKKKKK\0ISA*00*          *00\0\0\0\x04*          *ZZ*QTYSUMMITHP       *ZZ*DT*:~\nGS*HP*SUMMITHP*DE\x88ALICLINIC*10\0K.346*0\xA130*9904\0A\0\0\0KKKKKKKKKREF*\n\0L~6R*PC";
+    rewrite_twice(input, denali_emit::LineEnding::Lf);
+}

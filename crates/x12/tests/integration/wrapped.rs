@@ -164,8 +164,8 @@ proptest! {
         crlf in proptest::bool::ANY,
     ) {
         let flat = flat(name);
-        // At least three lines: two of the width and the last.
-        let width = width.min((flat.len() - 1) / 3);
+        // At least four lines: three of the width and the last.
+        let width = width.min((flat.len() - 1) / 4);
         let wrapped = wrap(&flat, width, crlf);
         // (At a width where every break falls after a terminator there is no warning: the file
         // reads the same either way.)
