@@ -1,6 +1,6 @@
 //! `denali fmt`: byte-for-byte by default, new delimiters on request, `--recount` repairs.
 
-use crate::util::{denali, root, run};
+use crate::util::{denali, flat_and_wrapped, root, run};
 
 fn fmt_bytes(args: &[&str]) -> (i32, Vec<u8>) {
     let out = denali(args).output().expect("run denali fmt");
@@ -103,16 +103,7 @@ fn new_delimiters_that_collide_with_a_bare_files_component_separator_say_why() {
 fn a_wrapped_837_is_written_without_its_line_breaks() {
     for file in ["fixtures/837p/basic.837", "fixtures/837i/basic.837"] {
         let bytes = std::fs::read(root().join(file)).expect("fixture");
-        let flat: Vec<u8> = bytes
-            .iter()
-            .copied()
-            .filter(|b| *b != b'\r' && *b != b'\n')
-            .collect();
-        let mut wrapped = Vec::new();
-        for line in flat.chunks(80) {
-            wrapped.extend_from_slice(line);
-            wrapped.extend_from_slice(b"\r\n");
-        }
+        let (flat, wrapped) = flat_and_wrapped(&bytes, 80);
         let dir = std::env::temp_dir().join(format!("denali-fmt-wrap-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let (f, w) = (dir.join("flat.837"), dir.join("wrapped.837"));

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{Out, denali, external, golden, root, run, run_stdin, sources};
+use crate::util::{Out, denali, external, flat_and_wrapped, golden, root, run, run_stdin, sources};
 
 const AS_OF: &str = "2024-06-01";
 
@@ -358,21 +358,6 @@ fn a_single_input_read_beside_its_assessment_gives_the_same_report() {
             assert_eq!(one.stderr, two.stderr, "{file} {extra:?}");
         }
     }
-}
-
-/// `bytes` without line breaks, and broken into lines of `width` bytes with CRLF.
-fn flat_and_wrapped(bytes: &[u8], width: usize) -> (Vec<u8>, Vec<u8>) {
-    let flat: Vec<u8> = bytes
-        .iter()
-        .copied()
-        .filter(|b| *b != b'\r' && *b != b'\n')
-        .collect();
-    let mut wrapped = Vec::new();
-    for line in flat.chunks(width) {
-        wrapped.extend_from_slice(line);
-        wrapped.extend_from_slice(b"\r\n");
-    }
-    (flat, wrapped)
 }
 
 /// An 835 in 80-column records (line breaks inside segments) gives the report of the same file

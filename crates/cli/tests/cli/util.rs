@@ -181,3 +181,18 @@ pub fn sources(dir: &Path) -> Vec<Source> {
     }
     out
 }
+
+/// `bytes` without line breaks, and broken into lines of `width` bytes with CRLF.
+pub fn flat_and_wrapped(bytes: &[u8], width: usize) -> (Vec<u8>, Vec<u8>) {
+    let flat: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    let mut wrapped = Vec::new();
+    for line in flat.chunks(width) {
+        wrapped.extend_from_slice(line);
+        wrapped.extend_from_slice(b"\r\n");
+    }
+    (flat, wrapped)
+}
