@@ -89,6 +89,25 @@ fn parse_835_each(bytes: &[u8]) -> usize {
     n
 }
 
+/// The borrowed view: claims and lines located, the header read, the three balancing rules
+/// run (CLP, SVC, CAS, BPR and PLB amounts decoded), and each claim's CLP01 and CLP02 decoded.
+fn view_835(bytes: &[u8]) -> usize {
+    let opts = ParseOptions::default();
+    let mut r = Reader::from_slice(bytes);
+    let mut n = 0;
+    while let Ok(Some(ev)) = r.next_event() {
+        if let Event::Transaction(tx) = ev {
+            let view = remit::RemittanceView::new(&tx, &opts);
+            let (header, _) = view.header();
+            n += header.provider_adjustments.len() + view.balance().len();
+            for claim in view.claims() {
+                n += claim.patient_control_number().len() + usize::from(claim.is_reversal());
+            }
+        }
+    }
+    n
+}
+
 fn benches(c: &mut Criterion) {
     let bytes = input();
     let mut g = c.benchmark_group("x12");
@@ -108,6 +127,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("typed_835_each", |b| {
         b.iter(|| black_box(parse_835_each(black_box(&bytes))))
+    });
+    g.bench_function("typed_835_view", |b| {
+        b.iter(|| black_box(view_835(black_box(&bytes))))
     });
     g.bench_function("typed_835_streamed", |b| {
         b.iter(|| black_box(parse_835(Reader::from_reader(black_box(&bytes[..])))))

@@ -5,7 +5,9 @@
 //! bit 1 lowers the per-segment element limit. Every transaction set goes through `parse_835`
 //! and the result's derived values (sums, balancing, dates, redaction) are computed; reading it
 //! claim by claim (`parse_835_each`, `claim_keys`, `Assessor::assess_claim`) must give exactly
-//! the same claims, diagnostics, keys, reversal links and assessments.
+//! the same claims, diagnostics, keys, reversal links and assessments; and the borrowed view
+//! (`RemittanceView`) must decode every field it offers as the owned read does, give each claim
+//! back from its own segments, and balance the same way.
 #![no_main]
 
 use std::borrow::Cow;
@@ -43,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(rem.claims.len(), clps);
             }
             claim_by_claim(&tx, &opts, &rem, &diagnostics);
+            view_agrees(&tx, &opts, &rem, &diagnostics);
             touch(rem);
         }
     }
@@ -76,6 +79,68 @@ fn claim_by_claim(
     assert_eq!(n, rem.claims.len());
     assert!(d == diagnostics, "diagnostics differ");
     assert!(rest == Remittance { claims: Vec::new(), ..rem.clone() }, "rest differs");
+}
+
+/// The borrowed view agrees with the owned read.
+fn view_agrees(
+    tx: &denali_x12::TransactionSet<'_>,
+    opts: &ParseOptions,
+    rem: &Remittance,
+    diagnostics: &[denali_x12::Diagnostic],
+) {
+    let view = remit::RemittanceView::new(tx, opts);
+    assert_eq!(view.len(), rem.claims.len(), "view: claim count");
+    let mut all = Vec::new();
+    for (cv, c) in view.claims().zip(&rem.claims) {
+        let (owned, d) = cv.to_claim_payment();
+        assert!(owned == *c, "view: claim {} differs", cv.index());
+        all.extend(d);
+        assert!(cv.position() == c.position);
+        assert!(cv.patient_control_number() == c.patient_control_number.as_str());
+        assert!(cv.status() == c.status_code && cv.is_reversal() == c.is_reversal());
+        assert!(cv.total_charge() == c.total_charge && cv.payment_amount() == c.payment_amount);
+        assert!(cv.patient_responsibility() == c.patient_responsibility);
+        assert!(cv.filing_indicator().as_deref() == c.filing_indicator.as_deref());
+        assert!(
+            cv.payer_claim_control_number().as_deref()
+                == c.payer_claim_control_number.as_deref()
+        );
+        assert!(cv.frequency_code().as_deref() == c.frequency_code.as_deref());
+        assert!(cv.adjustments() == c.adjustments, "view: claim CAS");
+        assert_eq!(cv.lines().len(), c.service_lines.len(), "view: lines");
+        for (lv, l) in cv.lines().zip(&c.service_lines) {
+            assert!(lv.position() == l.position && lv.procedure() == l.procedure);
+            assert!(lv.charge() == l.charge && lv.payment() == l.payment);
+            assert!(lv.adjustments() == l.adjustments, "view: line CAS");
+            assert!(lv.control_number().as_deref() == l.control_number.as_deref());
+            assert!(lv.service_date() == l.service_date());
+        }
+    }
+    let balancing: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code.as_str(),
+                "line_unbalanced" | "claim_unbalanced" | "transaction_unbalanced"
+            )
+        })
+        .cloned()
+        .collect();
+    let balance = view.balance();
+    assert!(balance == balancing, "view: balancing differs");
+    let (header, d) = view.header();
+    assert!(header == Remittance { claims: Vec::new(), ..rem.clone() }, "view: header");
+    all.extend(d);
+    all.extend(
+        balance
+            .into_iter()
+            .filter(|d| d.code.as_str() == "transaction_unbalanced"),
+    );
+    let mut got: Vec<String> = all.iter().map(|d| format!("{d:?}")).collect();
+    let mut want: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
+    got.sort();
+    want.sort();
+    assert!(got == want, "view: diagnostics differ");
 }
 
 /// Computes everything a report would read from a remittance.

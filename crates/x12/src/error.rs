@@ -43,6 +43,22 @@ impl SegmentId {
         })
     }
 
+    /// An id from two or three bytes known to be valid, for constants compared with `==` (four
+    /// bytes, where [`SegmentId::is`] compares slices). Other lengths give the empty id.
+    pub(crate) const fn constant(s: &[u8]) -> SegmentId {
+        match *s {
+            [a, b] => SegmentId {
+                bytes: [a, b, 0],
+                len: 2,
+            },
+            [a, b, c] => SegmentId {
+                bytes: [a, b, c],
+                len: 3,
+            },
+            _ => SegmentId::NONE,
+        }
+    }
+
     /// Builds an id from a static string; used for constants. Invalid input gives the empty id.
     pub fn from_static(s: &'static str) -> SegmentId {
         SegmentId::new(s.as_bytes()).unwrap_or(SegmentId::NONE)

@@ -154,6 +154,72 @@ impl<'r> TransactionSet<'r> {
         })
     }
 
+    /// The segments at indexes `range` of [`segments`](Self::segments) (clamped to the set).
+    pub(crate) fn segments_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl ExactSizeIterator<Item = Segment<'r>> + Clone + 'r {
+        let data = self.data;
+        let delimiters = self.delimiters;
+        let base = self.base;
+        let end = range.end.min(self.spans.len());
+        let spans = self.spans.get(range.start.min(end)..end).unwrap_or(&[]);
+        spans.iter().map(move |s| {
+            let raw = data.get(s.start as usize..s.end as usize).unwrap_or(&[]);
+            Segment::new(s.id, raw, delimiters, base + u64::from(s.start), s.index)
+        })
+    }
+
+    /// The segment ids, in order: what following the loops needs, without making segments.
+    pub(crate) fn ids(&self) -> impl ExactSizeIterator<Item = SegmentId> + 'r {
+        self.spans.iter().map(|s| s.id)
+    }
+
+    /// Segment `i` (0-based index in the set), if the set has one.
+    #[inline]
+    pub(crate) fn segment_at(&self, i: usize) -> Option<Segment<'r>> {
+        let s = self.spans.get(i)?;
+        let raw = self
+            .data
+            .get(s.start as usize..s.end as usize)
+            .unwrap_or(&[]);
+        Some(Segment::new(
+            s.id,
+            raw,
+            self.delimiters,
+            self.base + u64::from(s.start),
+            s.index,
+        ))
+    }
+
+    /// The ids of the segments at indexes `range`, with their indexes.
+    #[inline]
+    pub(crate) fn ids_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, SegmentId)> + 'r {
+        let end = range.end.min(self.spans.len());
+        let start = range.start.min(end);
+        let spans = self.spans.get(start..end).unwrap_or(&[]);
+        (start..).zip(spans.iter().map(|s| s.id))
+    }
+
+    /// The bytes of the segments at indexes `range`, from the first one's id to the end of the
+    /// last one (empty when the range is).
+    pub(crate) fn bytes_in(&self, range: std::ops::Range<usize>) -> &'r [u8] {
+        let end = range.end.min(self.spans.len());
+        match (
+            self.spans.get(range.start),
+            end.checked_sub(1).and_then(|i| self.spans.get(i)),
+        ) {
+            (Some(first), Some(last)) if range.start < end => self
+                .data
+                .get(first.start as usize..last.end as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// How many segments with this id the set holds (no element is split).
     pub fn count(&self, id: &str) -> usize {
         self.spans.iter().filter(|s| s.id.is(id)).count()

@@ -31,19 +31,19 @@ const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, fal
 
 /// An amount or quantity: a [`value::decimal`] smaller in magnitude than [`MAX_AMOUNT`].
 #[inline]
-fn number(b: &[u8]) -> Option<Decimal> {
+pub(super) fn number(b: &[u8]) -> Option<Decimal> {
     let d = value::decimal(b)?;
     // 18 bytes hold at most 18 digits, which cannot reach 10^18: only longer ones are compared.
     (b.len() <= 18 || d.abs() < MAX_AMOUNT).then_some(d)
 }
 
 /// One segment with its elements split, plus where diagnostics go.
-struct Seg<'s, 'a> {
-    seg: Segment<'a>,
-    els: &'s [Element<'a>],
+pub(super) struct Seg<'s, 'a> {
+    pub(super) seg: Segment<'a>,
+    pub(super) els: &'s [Element<'a>],
     /// The segment as text when it is valid UTF-8 (checked once, so elements need no check).
-    text: Option<&'a str>,
-    diags: &'s mut Vec<Diagnostic>,
+    pub(super) text: Option<&'a str>,
+    pub(super) diags: &'s mut Vec<Diagnostic>,
 }
 
 impl<'a> Seg<'_, 'a> {
@@ -67,7 +67,7 @@ impl<'a> Seg<'_, 'a> {
     }
 
     #[inline]
-    fn b(&self, n: usize) -> &'a [u8] {
+    pub(super) fn b(&self, n: usize) -> &'a [u8] {
         n.checked_sub(1)
             .and_then(|i| self.els.get(i))
             .map(|e| e.as_bytes())
@@ -78,15 +78,15 @@ impl<'a> Seg<'_, 'a> {
         n.checked_sub(1).and_then(|i| self.els.get(i)).copied()
     }
 
-    fn text(&self, n: usize) -> Text {
+    pub(super) fn text(&self, n: usize) -> Text {
         self.text_of(self.b(n))
     }
 
-    fn opt_text(&self, n: usize) -> Option<Text> {
+    pub(super) fn opt_text(&self, n: usize) -> Option<Text> {
         self.opt_text_of(self.b(n))
     }
 
-    fn pos(&self, n: usize) -> Position {
+    pub(super) fn pos(&self, n: usize) -> Position {
         match n.checked_sub(1).and_then(|i| self.els.get(i)) {
             Some(el) => self.seg.position_of(n, el.as_bytes()),
             None => self.seg.position().at_element(n),
@@ -94,7 +94,7 @@ impl<'a> Seg<'_, 'a> {
     }
 
     /// A required amount: missing or malformed is reported and read as zero.
-    fn dec(&mut self, n: usize, what: &str) -> Decimal {
+    pub(super) fn dec(&mut self, n: usize, what: &str) -> Decimal {
         let b = self.b(n);
         if b.is_empty() {
             let pos = self.pos(n);
@@ -120,7 +120,7 @@ impl<'a> Seg<'_, 'a> {
     }
 
     /// An optional number: malformed is reported and dropped.
-    fn opt_dec(&mut self, n: usize, what: &str) -> Option<Decimal> {
+    pub(super) fn opt_dec(&mut self, n: usize, what: &str) -> Option<Decimal> {
         let b = self.b(n);
         if b.is_empty() {
             return None;
@@ -137,7 +137,7 @@ impl<'a> Seg<'_, 'a> {
         d
     }
 
-    fn date(&mut self, n: usize, what: &str) -> Option<chrono::NaiveDate> {
+    pub(super) fn date(&mut self, n: usize, what: &str) -> Option<chrono::NaiveDate> {
         let b = self.b(n);
         if b.is_empty() {
             return None;
@@ -168,7 +168,7 @@ impl<'a> Seg<'_, 'a> {
 
     /// The composite procedure in element `n`; its modifiers go to `modifiers` (an empty
     /// vector, perhaps with room already).
-    fn procedure(&self, n: usize, mut modifiers: Vec<Text>) -> Option<Procedure> {
+    pub(super) fn procedure(&self, n: usize, mut modifiers: Vec<Text>) -> Option<Procedure> {
         let el = self.el(n)?;
         if el.is_empty() {
             return None;
@@ -206,7 +206,7 @@ impl<'a> Seg<'_, 'a> {
         }
     }
 
-    fn adjustments(&mut self, out: &mut Vec<Adjustment>) {
+    pub(super) fn adjustments(&mut self, out: &mut Vec<Adjustment>) {
         let group = GroupCode::from_code(self.b(1));
         if self.b(1).is_empty() {
             let pos = self.pos(1);
@@ -434,6 +434,36 @@ pub fn parse_835_each(
 fn read_835(
     tx: &TransactionSet<'_>,
     opts: &ParseOptions,
+    on_claim: impl FnMut(&Remittance, usize, &mut Option<ClaimPayment>),
+) -> (Remittance, Vec<Diagnostic>) {
+    // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
+    // sliced from it (and checked one by one only when the set as a whole is not valid).
+    let text = std::str::from_utf8(tx.as_bytes()).ok();
+    walk(tx, tx.segments(), text, Walk::Set, opts, on_claim)
+}
+
+/// What a [`walk`] covers, and so which checks of the whole set it makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Walk {
+    /// Every segment of the set: required header segments and payment balancing are checked.
+    Set,
+    /// The segments outside every claim (see `RemittanceView::header`): required header
+    /// segments are checked, the payment is not balanced (the claims are not read). From byte
+    /// offset `detail_from` (the first CLP's) on, the header is closed, as the first CLP closes
+    /// it in a reading of the whole set.
+    Header { detail_from: u64 },
+    /// One claim's segments, from its CLP on: neither check.
+    Claim,
+}
+
+/// The reading itself, over `segments` of `tx` (all of them, or a part, see [`Walk`]); `text`
+/// is the bytes from the first segment to the last as text, when they are valid UTF-8.
+pub(super) fn walk<'r>(
+    tx: &TransactionSet<'r>,
+    segments: impl Iterator<Item = Segment<'r>>,
+    tx_text: Option<&'r str>,
+    walk: Walk,
+    opts: &ParseOptions,
     mut on_claim: impl FnMut(&Remittance, usize, &mut Option<ClaimPayment>),
 ) -> (Remittance, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -477,11 +507,13 @@ fn read_835(
     // or the set ends.
     let mut open_claim = false;
     let mut open_line = false;
-    // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
-    // sliced from it (and checked one by one only when the set as a whole is not valid).
-    let tx_text = std::str::from_utf8(tx.as_bytes()).ok();
 
-    for seg in tx.segments() {
+    for seg in segments {
+        if let Walk::Header { detail_from } = walk
+            && seg.position().offset >= detail_from
+        {
+            in_detail = true;
+        }
         seg.split_into(&mut els);
         if els.len() > opts.max_elements {
             els.truncate(opts.max_elements);
@@ -786,7 +818,7 @@ fn read_835(
         .iter()
         .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])
     {
-        if !ok {
+        if !ok && walk != Walk::Claim {
             diags.push(Diagnostic::error(
                 DiagnosticCode::MissingSegment,
                 tx.position(),
@@ -795,7 +827,9 @@ fn read_835(
         }
     }
     diags.append(&mut balancing);
-    balance_payment(&rem, claim_payments, bpr_pos, &mut diags);
+    if walk == Walk::Set {
+        balance_payment(&rem, claim_payments, bpr_pos, &mut diags);
+    }
     (rem, diags)
 }
 
@@ -914,26 +948,53 @@ fn balance_claim(c: &ClaimPayment, diags: &mut Vec<Diagnostic>) {
     for l in &c.service_lines {
         let line_adjustments = l.adjustment_total();
         adjustments += line_adjustments;
-        let expect = l.charge - line_adjustments;
-        if expect != l.payment {
-            diags.push(Diagnostic::warning(
-                DiagnosticCode::LineUnbalanced,
-                l.position.at_element(3),
-                format!(
-                    "line does not balance: SVC02 {} - adjustments {} = {}, but SVC03 is {}",
-                    l.charge, line_adjustments, expect, l.payment
-                ),
-            ));
-        }
+        check_line(l.position, l.charge, line_adjustments, l.payment, diags);
     }
-    let expect = c.total_charge - adjustments;
-    if expect != c.payment_amount {
+    check_claim(
+        c.position,
+        c.total_charge,
+        adjustments,
+        c.payment_amount,
+        diags,
+    );
+}
+
+/// Line balancing: SVC02 less the line's CAS amounts is SVC03. `svc` is the SVC's position.
+pub(super) fn check_line(
+    svc: Position,
+    charge: Decimal,
+    adjustments: Decimal,
+    payment: Decimal,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let expect = charge - adjustments;
+    if expect != payment {
+        diags.push(Diagnostic::warning(
+            DiagnosticCode::LineUnbalanced,
+            svc.at_element(3),
+            format!(
+                "line does not balance: SVC02 {charge} - adjustments {adjustments} = {expect}, but SVC03 is {payment}"
+            ),
+        ));
+    }
+}
+
+/// Claim balancing: CLP03 less every CAS amount of the claim (claim and line level) is CLP04.
+/// `clp` is the CLP's position.
+pub(super) fn check_claim(
+    clp: Position,
+    charge: Decimal,
+    adjustments: Decimal,
+    payment: Decimal,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let expect = charge - adjustments;
+    if expect != payment {
         diags.push(Diagnostic::warning(
             DiagnosticCode::ClaimUnbalanced,
-            c.position.at_element(4),
+            clp.at_element(4),
             format!(
-                "claim does not balance: CLP03 {} - adjustments {} = {}, but CLP04 is {}",
-                c.total_charge, adjustments, expect, c.payment_amount
+                "claim does not balance: CLP03 {charge} - adjustments {adjustments} = {expect}, but CLP04 is {payment}"
             ),
         ));
     }
@@ -947,17 +1008,30 @@ fn balance_payment(
     bpr_pos: Position,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let expect = claim_payments - rem.total_provider_adjustments();
-    if expect != rem.payment.total_paid {
+    check_payment(
+        bpr_pos,
+        rem.payment.total_paid,
+        claim_payments,
+        rem.total_provider_adjustments(),
+        diags,
+    );
+}
+
+/// Transaction balancing with the sums at hand; `bpr` is the position of BPR02.
+pub(super) fn check_payment(
+    bpr: Position,
+    total_paid: Decimal,
+    claim_payments: Decimal,
+    provider_adjustments: Decimal,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let expect = claim_payments - provider_adjustments;
+    if expect != total_paid {
         diags.push(Diagnostic::warning(
             DiagnosticCode::TransactionUnbalanced,
-            bpr_pos,
+            bpr,
             format!(
-                "payment does not balance: claim payments {} - provider adjustments {} = {}, but BPR02 is {}",
-                claim_payments,
-                rem.total_provider_adjustments(),
-                expect,
-                rem.payment.total_paid
+                "payment does not balance: claim payments {claim_payments} - provider adjustments {provider_adjustments} = {expect}, but BPR02 is {total_paid}"
             ),
         ));
     }

@@ -75,6 +75,7 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
                 if tx.set_id == "835" {
                     let (rem, d) = remit::parse_835(&tx, &opts);
                     check_claim_by_claim(&tx, &opts, &rem, &d);
+                    check_view(&tx, &opts, &rem, &d);
                     s.claims += rem.claims.len();
                     s.sum_clp04 += rem.total_claim_payments();
                     s.sum_clp03 += rem.claims.iter().map(|c| c.total_charge).sum::<Decimal>();
@@ -126,6 +127,102 @@ pub fn check_claim_by_claim(
         keys,
         "claim_keys differ from the claims' keys"
     );
+}
+
+/// The borrowed view agrees with the owned read: the same claims in the same order, each field
+/// it decodes equal to the owned field, each claim read from its own segments equal to the
+/// claim, the header equal to the rest of the remittance, and its balancing the owned read's
+/// balancing warnings. Together, header, claims and balancing give back exactly the owned
+/// read's diagnostics. Every 835 the tests scan goes through this.
+pub fn check_view(
+    tx: &TransactionSet<'_>,
+    opts: &ParseOptions,
+    rem: &remit::Remittance,
+    diags: &[Diagnostic],
+) {
+    let view = remit::RemittanceView::new(tx, opts);
+    assert_eq!(view.len(), rem.claims.len(), "view: claim count");
+    let mut all = Vec::new();
+    for (i, (cv, c)) in view.claims().zip(&rem.claims).enumerate() {
+        assert_eq!(cv.index(), i);
+        let (owned, d) = cv.to_claim_payment();
+        assert_eq!(&owned, c, "view: claim {i} read from its segments differs");
+        all.extend(d);
+        assert_eq!(cv.position(), c.position, "view: claim {i} position");
+        assert_eq!(
+            cv.patient_control_number(),
+            c.patient_control_number.as_str()
+        );
+        assert_eq!(cv.status(), c.status_code, "view: claim {i} status");
+        assert_eq!(cv.is_reversal(), c.is_reversal());
+        assert_eq!(cv.total_charge(), c.total_charge, "view: claim {i} CLP03");
+        assert_eq!(
+            cv.payment_amount(),
+            c.payment_amount,
+            "view: claim {i} CLP04"
+        );
+        assert_eq!(cv.patient_responsibility(), c.patient_responsibility);
+        assert_eq!(
+            cv.filing_indicator().as_deref(),
+            c.filing_indicator.as_deref()
+        );
+        assert_eq!(
+            cv.payer_claim_control_number().as_deref(),
+            c.payer_claim_control_number.as_deref()
+        );
+        assert_eq!(cv.frequency_code().as_deref(), c.frequency_code.as_deref());
+        assert_eq!(cv.adjustments(), c.adjustments, "view: claim {i} CAS");
+        assert_eq!(
+            cv.lines().len(),
+            c.service_lines.len(),
+            "view: claim {i} lines"
+        );
+        for (j, (lv, l)) in cv.lines().zip(&c.service_lines).enumerate() {
+            let at = format!("view: claim {i} line {j}");
+            assert_eq!(lv.position(), l.position, "{at} position");
+            assert_eq!(lv.procedure(), l.procedure, "{at} procedure");
+            assert_eq!(lv.charge(), l.charge, "{at} SVC02");
+            assert_eq!(lv.payment(), l.payment, "{at} SVC03");
+            assert_eq!(lv.adjustments(), l.adjustments, "{at} CAS");
+            assert_eq!(
+                lv.control_number().as_deref(),
+                l.control_number.as_deref(),
+                "{at} REF*6R"
+            );
+            assert_eq!(lv.service_date(), l.service_date(), "{at} service date");
+        }
+    }
+    let balancing: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code.as_str(),
+                "line_unbalanced" | "claim_unbalanced" | "transaction_unbalanced"
+            )
+        })
+        .cloned()
+        .collect();
+    let balance = view.balance();
+    assert_eq!(balance, balancing, "view: balancing");
+    let (header, d) = view.header();
+    let rest = remit::Remittance {
+        claims: Vec::new(),
+        ..rem.clone()
+    };
+    assert_eq!(header, rest, "view: header");
+    all.extend(d);
+    // Claims' own balancing is in their diagnostics; the payment's comes from `balance`.
+    all.extend(
+        balance
+            .into_iter()
+            .filter(|d| d.code.as_str() == "transaction_unbalanced"),
+    );
+    let key = |d: &Diagnostic| format!("{d:?}");
+    let mut want: Vec<String> = diags.iter().map(key).collect();
+    let mut got: Vec<String> = all.iter().map(key).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "view: header, claims and balancing diagnostics");
 }
 
 /// Scans bytes from a slice, and again streamed in small chunks; both must agree.

@@ -105,4 +105,40 @@ proptest! {
         let s = scan_both(&f);
         prop_assert_eq!(s.transactions, 1);
     }
+
+    /// The borrowed view decodes what the owned read decodes (checked inside `scan`: every
+    /// field, each claim re-read from its own segments, the header, the balancing, the
+    /// diagnostics) with malformed and missing amounts, odd CAS and PLB layouts, dates that are
+    /// not dates, repeated line references, loops in any order and any element limit.
+    #[test]
+    fn the_view_agrees_with_the_owned_read_on_odd_segments(
+        segs in proptest::collection::vec(prop_oneof![
+            Just("N1*PR*PAYER*XX*1"), Just("N1*PE*PAYEE*XX*2"), Just("LX*1"), Just("LX"),
+            Just("BPR*I*80*C*ACH"), Just("BPR*I**C"), Just("BPR*I*1.2.3"), Just("BPR"),
+            Just("TRN*1*T*1"),
+            Just("CLP*A*1*100*80*20*MC*ICN1"), Just("CLP*B*22*-100*-80"), Just("CLP*C*4*x*"),
+            Just("CLP"), Just("CLP*D*1*1234567890123456789*0"),
+            Just("SVC*HC:99213:25:59*100*80"), Just("SVC*HC:A*abc"), Just("SVC"),
+            Just("SVC*AD:D1110*50*50*0300*1*HC:D1110"),
+            Just("CAS*CO*45*20"), Just("CAS*CO**20*1*97*5"), Just("CAS*PR*1*5*1*2*x*3*3"),
+            Just("CAS*OA*23*1.5**18*"), Just("CAS"), Just("CAS*CO*45"),
+            Just("REF*6R*L1"), Just("REF*6R*L2"), Just("REF*6R"), Just("REF*F8*ICN1"),
+            Just("DTM*472*20240101"), Just("DTM*472*20241301"), Just("DTM*150*20240102"),
+            Just("DTM*472"), Just("AMT*B6*70"), Just("QTY*ZK*1"), Just("LQ*HE*N130"),
+            Just("MOA***N1*MA01"), Just("MIA*0***1"), Just("NM1*QC*1*DOE*J"),
+            Just("PLB*1*20241231*WO:X*5*FB*-3"), Just("PLB*1*2024*L6*x*CS"), Just("PLB"),
+        ], 0..40),
+        max_elements in 0usize..14,
+    ) {
+        let mut f = isa(b'*', b'^', b':', b'~');
+        f.extend_from_slice(b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~");
+        for s in &segs {
+            f.extend_from_slice(s.as_bytes());
+            f.push(b'~');
+        }
+        f.extend_from_slice(format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", segs.len() + 2).as_bytes());
+        let opts = ParseOptions { max_elements, ..ParseOptions::default() };
+        let s = scan(Reader::from_slice_with(&f, opts));
+        prop_assert_eq!(s.transactions, 1);
+    }
 }

@@ -1,0 +1,598 @@
+//! Borrowed 835 claims: located in one pass over the segment ids, decoded only when asked.
+//!
+//! [`RemittanceView::new`] follows the loops of a transaction set the way [`parse_835`] does
+//! (CLP opens a claim; LX, PLB and SE close it; SVC opens a service line inside it) but splits
+//! no element: it keeps where each claim and line lies, four bytes per claim and per line.
+//! [`ClaimView`] and [`LineView`] then decode on demand, from the reader's bytes, exactly what
+//! `parse_835` would put in the same field, and [`RemittanceView::balance`] runs the three
+//! balancing rules splitting only CLP, SVC, CAS, BPR and PLB. Where every field is wanted,
+//! [`ClaimView::to_claim_payment`] reads the claim's segments with `parse_835`'s own reading.
+//!
+//! [`parse_835`]: super::parse_835
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::model::*;
+use super::parse::{Seg, Walk, check_claim, check_line, check_payment, walk};
+use crate::error::{Diagnostic, Position, SegmentId};
+use crate::reader::{ParseOptions, TransactionSet};
+use crate::segment::{Element, Segment};
+use crate::value;
+
+const CLP: SegmentId = SegmentId::constant(b"CLP");
+const SVC: SegmentId = SegmentId::constant(b"SVC");
+const CAS: SegmentId = SegmentId::constant(b"CAS");
+const LX: SegmentId = SegmentId::constant(b"LX");
+const PLB: SegmentId = SegmentId::constant(b"PLB");
+const SE: SegmentId = SegmentId::constant(b"SE");
+const BPR: SegmentId = SegmentId::constant(b"BPR");
+
+/// Where one claim lies: segment indexes in the set.
+#[derive(Clone, Copy, Debug)]
+struct ClaimSpan {
+    /// The CLP.
+    start: u32,
+    /// One past the claim's last segment (the next CLP, LX, PLB or SE).
+    end: u32,
+    /// The claim's lines: `lines[first_line..end_line]` are their SVC indexes.
+    first_line: u32,
+    end_line: u32,
+    /// The LX the claim is grouped under, if any.
+    lx: Option<u32>,
+}
+
+/// An 835 transaction set with its claims and service lines located, nothing decoded.
+///
+/// ```
+/// use denali_x12::{Reader, Event, ParseOptions, remit};
+/// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+/// let opts = ParseOptions::default();
+/// let mut reader = Reader::from_slice(&bytes);
+/// while let Some(event) = reader.next_event()? {
+///     if let Event::Transaction(tx) = event {
+///         let view = remit::RemittanceView::new(&tx, &opts);
+///         assert!(view.balance().is_empty());
+///         let (whole, _) = remit::parse_835(&tx, &opts);
+///         assert_eq!(view.len(), whole.claims.len());
+///         for (claim, owned) in view.claims().zip(&whole.claims) {
+///             assert_eq!(claim.patient_control_number(), owned.patient_control_number.as_str());
+///             assert_eq!(claim.payment_amount(), owned.payment_amount);
+///             assert_eq!(claim.lines().len(), owned.service_lines.len());
+///             assert_eq!(claim.to_claim_payment().0, *owned);
+///         }
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct RemittanceView<'v, 'r> {
+    tx: &'v TransactionSet<'r>,
+    opts: &'v ParseOptions,
+    claims: Vec<ClaimSpan>,
+    /// SVC indexes of every claim's lines, claim after claim.
+    lines: Vec<u32>,
+}
+
+impl<'v, 'r> RemittanceView<'v, 'r> {
+    /// Locates the claims and lines of `tx` (none when it is not an 835). `opts` is kept for
+    /// the element limit, which the view applies as `parse_835` does.
+    pub fn new(tx: &'v TransactionSet<'r>, opts: &'v ParseOptions) -> Self {
+        let mut view = RemittanceView {
+            tx,
+            opts,
+            claims: Vec::new(),
+            lines: Vec::new(),
+        };
+        if tx.set_id != "835" {
+            return view;
+        }
+        let mut lx: Option<u32> = None;
+        let mut open: Option<ClaimSpan> = None;
+        for (i, id) in (0u32..).zip(tx.ids()) {
+            if id == CLP {
+                view.close(open.take(), i);
+                open = Some(ClaimSpan {
+                    start: i,
+                    end: i,
+                    first_line: view.lines.len() as u32,
+                    end_line: 0,
+                    lx,
+                });
+            } else if id == SVC {
+                if open.is_some() {
+                    view.lines.push(i);
+                }
+            } else if id == LX {
+                view.close(open.take(), i);
+                lx = Some(i);
+            } else if id == PLB || id == SE {
+                view.close(open.take(), i);
+            }
+        }
+        let n = tx.segment_count() as u32;
+        view.close(open, n);
+        view
+    }
+
+    fn close(&mut self, open: Option<ClaimSpan>, end: u32) {
+        if let Some(mut c) = open {
+            c.end = end;
+            c.end_line = self.lines.len() as u32;
+            self.claims.push(c);
+        }
+    }
+
+    /// The transaction set viewed.
+    pub fn transaction(&self) -> &'v TransactionSet<'r> {
+        self.tx
+    }
+
+    /// The number of claims (CLP segments): the same as `parse_835(..).claims.len()`.
+    pub fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// No claim in the set.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+    }
+
+    /// Claim `index` (0-based, file order).
+    pub fn claim(&self, index: usize) -> Option<ClaimView<'_, 'r>> {
+        let span = *self.claims.get(index)?;
+        Some(ClaimView {
+            view: self,
+            span,
+            index,
+        })
+    }
+
+    /// The claims in file order.
+    pub fn claims(&self) -> impl ExactSizeIterator<Item = ClaimView<'_, 'r>> + '_ {
+        self.claims
+            .iter()
+            .enumerate()
+            .map(move |(index, &span)| ClaimView {
+                view: self,
+                span,
+                index,
+            })
+    }
+
+    /// The remittance without its claims (payment, payer, payee, provider adjustments), read
+    /// from the segments outside every claim by `parse_835`'s reading, with its diagnostics
+    /// for those segments (required header segments included; balancing is [`Self::balance`]).
+    pub fn header(&self) -> (Remittance, Vec<Diagnostic>) {
+        let detail_from = self
+            .claims
+            .first()
+            .and_then(|c| self.segment(c.start))
+            .map_or(u64::MAX, |s| s.position().offset);
+        // No text for the whole set: checking all of it would cost more than reading the few
+        // segments outside the claims, which are then checked one by one.
+        walk(
+            self.tx,
+            self.outside_claims(),
+            None,
+            Walk::Header { detail_from },
+            self.opts,
+            |_, _, _| {},
+        )
+    }
+
+    /// The segments that belong to no claim, in order.
+    fn outside_claims(&self) -> impl Iterator<Item = Segment<'r>> + '_ {
+        let mut from = 0usize;
+        let gaps = self
+            .claims
+            .iter()
+            .map(|c| {
+                let gap = from..c.start as usize;
+                from = c.end as usize;
+                gap
+            })
+            .collect::<Vec<_>>();
+        let last = from..self.tx.segment_count();
+        gaps.into_iter()
+            .chain(std::iter::once(last))
+            .flat_map(|r| self.tx.segments_in(r))
+    }
+
+    /// The three balancing rules of the TR3, as `parse_835` reports them (same warnings, same
+    /// order): each service line (SVC02 − its CAS = SVC03), each claim (CLP03 − every CAS of
+    /// the claim = CLP04), then the payment (Σ CLP04 − provider adjustments = BPR02). Amounts
+    /// that are missing or malformed count as zero, as in `parse_835`, which also reports them.
+    pub fn balance(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        if self.tx.set_id != "835" {
+            return diags;
+        }
+        let mut claim_payments = Decimal::ZERO;
+        for c in self.claims() {
+            claim_payments += c.balance_into(&mut diags);
+        }
+        // BPR before the first claim (the last one read, as the reading keeps it) and every PLB.
+        let first_claim = self.claims.first().map_or(usize::MAX, |c| c.start as usize);
+        let mut total_paid = Decimal::ZERO;
+        let mut bpr = self.tx.position();
+        let mut provider_adjustments = Decimal::ZERO;
+        for (i, id) in self.tx.ids_in(0..usize::MAX) {
+            let is_bpr = id == BPR && i < first_claim;
+            if !is_bpr && id != PLB {
+                continue;
+            }
+            let Some(seg) = self.tx.segment_at(i) else {
+                continue;
+            };
+            if is_bpr {
+                // The position of BPR02 when it is there (even empty), else of the segment.
+                let b = self.elements(&seg).nth(1);
+                bpr = match b {
+                    Some(b) => seg.position_of(2, b),
+                    None => seg.position().at_element(2),
+                };
+                total_paid = amount(b.unwrap_or_default());
+            } else {
+                // PLB03/04, 05/06…: an amount counts when its reason is there.
+                let mut reason = false;
+                for (n, el) in (1..).zip(self.elements(&seg)) {
+                    if n >= 3 && n % 2 == 1 {
+                        reason = !el.is_empty();
+                    } else if n >= 4 && reason {
+                        provider_adjustments += amount(el);
+                    }
+                }
+            }
+        }
+        check_payment(
+            bpr,
+            total_paid,
+            claim_payments,
+            provider_adjustments,
+            &mut diags,
+        );
+        diags
+    }
+
+    fn segment(&self, i: u32) -> Option<Segment<'r>> {
+        self.tx.segment_at(i as usize)
+    }
+
+    /// The elements of `seg` within the element limit, as bytes.
+    #[inline]
+    fn elements(&self, seg: &Segment<'r>) -> impl Iterator<Item = &'r [u8]> + 'r {
+        seg.elements()
+            .take(self.opts.max_elements)
+            .map(|e| e.as_bytes())
+    }
+
+    /// The sum of the CAS amounts among the segments at `range`, counted as the reading
+    /// counts them: CAS03, 06, 09… when the reason code before them is there.
+    fn cas_total(&self, range: std::ops::Range<usize>) -> Decimal {
+        let mut total = Decimal::ZERO;
+        for (i, id) in self.tx.ids_in(range) {
+            if id != CAS {
+                continue;
+            }
+            let Some(seg) = self.tx.segment_at(i) else {
+                continue;
+            };
+            let mut reason = false;
+            for (n, el) in (1..).zip(self.elements(&seg)) {
+                match n % 3 {
+                    2 => reason = !el.is_empty(),
+                    0 if reason => total += amount(el),
+                    _ => {}
+                }
+            }
+        }
+        total
+    }
+
+    /// `seg` split into `els` (within the element limit) for the reading's decoders; what they
+    /// report goes to `scratch`, which the caller drops: the view decodes, `parse_835` reports.
+    fn seg<'s>(
+        &self,
+        seg: Segment<'r>,
+        els: &'s mut Vec<Element<'r>>,
+        scratch: &'s mut Vec<Diagnostic>,
+    ) -> Seg<'s, 'r> {
+        seg.split_into(els);
+        els.truncate(self.opts.max_elements);
+        Seg {
+            seg,
+            els,
+            text: None,
+            diags: scratch,
+        }
+    }
+
+    /// Element `n` (1-based) of `seg` within the element limit, empty when absent.
+    fn element(&self, seg: &Segment<'r>, n: usize) -> &'r [u8] {
+        if n > self.opts.max_elements {
+            return &[];
+        }
+        seg.get(n)
+    }
+}
+
+/// One claim (loop 2100 with its 2110 lines), borrowed from a [`RemittanceView`].
+#[derive(Clone, Copy, Debug)]
+pub struct ClaimView<'v, 'r> {
+    view: &'v RemittanceView<'v, 'r>,
+    span: ClaimSpan,
+    index: usize,
+}
+
+impl<'v, 'r> ClaimView<'v, 'r> {
+    /// The claim's index in its set (0-based): the index `parse_835_each` gives it.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The CLP segment.
+    pub fn clp(&self) -> Segment<'r> {
+        // A span always starts at its CLP, which is inside the set.
+        self.view.segment(self.span.start).unwrap_or_else(|| {
+            Segment::new(Default::default(), &[], self.view.tx.delimiters(), 0, 0)
+        })
+    }
+
+    /// Where the CLP is.
+    pub fn position(&self) -> Position {
+        self.clp().position()
+    }
+
+    /// The claim's segments, from its CLP to the last before the next CLP, LX, PLB or SE.
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'r>> + Clone + 'r {
+        self.view
+            .tx
+            .segments_in(self.span.start as usize..self.span.end as usize)
+    }
+
+    /// The claim-level segments' indexes: from the CLP to the first SVC.
+    fn claim_range(&self) -> std::ops::Range<usize> {
+        let end = self
+            .view
+            .lines
+            .get(self.span.first_line as usize)
+            .copied()
+            .filter(|_| self.span.first_line < self.span.end_line)
+            .unwrap_or(self.span.end);
+        self.span.start as usize..end as usize
+    }
+
+    fn clp_element(&self, n: usize) -> &'r [u8] {
+        self.view.element(&self.clp(), n)
+    }
+
+    /// CLP01 patient control number (the 837's CLM01).
+    pub fn patient_control_number(&self) -> Cow<'r, str> {
+        String::from_utf8_lossy(self.clp_element(1))
+    }
+
+    /// CLP02 claim status.
+    pub fn status(&self) -> ClaimStatus {
+        ClaimStatus::from_code(self.clp_element(2))
+    }
+
+    /// A reversal of an earlier payment (CLP02 = 22).
+    pub fn is_reversal(&self) -> bool {
+        self.clp_element(2) == b"22"
+    }
+
+    /// CLP03 total charge (zero when missing or malformed, as in [`ClaimPayment`]).
+    pub fn total_charge(&self) -> Decimal {
+        amount(self.clp_element(3))
+    }
+
+    /// CLP04 payment amount (zero when missing or malformed, as in [`ClaimPayment`]).
+    pub fn payment_amount(&self) -> Decimal {
+        amount(self.clp_element(4))
+    }
+
+    /// CLP05 patient responsibility, when present and a number.
+    pub fn patient_responsibility(&self) -> Option<Decimal> {
+        super::parse::number(self.clp_element(5))
+    }
+
+    /// CLP06 claim filing indicator.
+    pub fn filing_indicator(&self) -> Option<Cow<'r, str>> {
+        opt_str(self.clp_element(6))
+    }
+
+    /// CLP07 payer claim control number (ICN).
+    pub fn payer_claim_control_number(&self) -> Option<Cow<'r, str>> {
+        opt_str(self.clp_element(7))
+    }
+
+    /// CLP09 claim frequency type code.
+    pub fn frequency_code(&self) -> Option<Cow<'r, str>> {
+        opt_str(self.clp_element(9))
+    }
+
+    /// The claim-level CAS triplets, as [`ClaimPayment::adjustments`] holds them.
+    pub fn adjustments(&self) -> Vec<Adjustment> {
+        let mut out = Vec::new();
+        let (mut els, mut scratch) = (Vec::new(), Vec::new());
+        for seg in self
+            .view
+            .tx
+            .segments_in(self.claim_range())
+            .filter(|s| s.id() == CAS)
+        {
+            self.view
+                .seg(seg, &mut els, &mut scratch)
+                .adjustments(&mut out);
+        }
+        out
+    }
+
+    /// The service lines (loop 2110), in order.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = LineView<'v, 'r>> + 'v {
+        let view = self.view;
+        let claim_end = self.span.end;
+        let svcs = view
+            .lines
+            .get(self.span.first_line as usize..self.span.end_line as usize)
+            .unwrap_or(&[]);
+        svcs.iter().enumerate().map(move |(i, &start)| LineView {
+            view,
+            start,
+            end: svcs.get(i + 1).copied().unwrap_or(claim_end),
+        })
+    }
+
+    /// Line and claim balancing of this claim, as `parse_835` reports it.
+    pub fn balance(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        self.balance_into(&mut diags);
+        diags
+    }
+
+    /// Balances the claim into `diags`; returns CLP04 for the payment's balancing.
+    fn balance_into(&self, diags: &mut Vec<Diagnostic>) -> Decimal {
+        let view = self.view;
+        let clp = self.clp();
+        let mut els = view.elements(&clp);
+        let charge = amount(els.nth(2).unwrap_or_default());
+        let payment = amount(els.next().unwrap_or_default());
+        let mut adjustments = view.cas_total(self.claim_range());
+        for line in self.lines() {
+            let svc = line.svc();
+            let mut els = view.elements(&svc);
+            let line_charge = amount(els.nth(1).unwrap_or_default());
+            let line_payment = amount(els.next().unwrap_or_default());
+            let line_adjustments = view.cas_total(line.start as usize..line.end as usize);
+            adjustments += line_adjustments;
+            check_line(
+                svc.position(),
+                line_charge,
+                line_adjustments,
+                line_payment,
+                diags,
+            );
+        }
+        check_claim(clp.position(), charge, adjustments, payment, diags);
+        payment
+    }
+
+    /// The claim as `parse_835` reads it, with the diagnostics of its segments (line and claim
+    /// balancing included).
+    pub fn to_claim_payment(&self) -> (ClaimPayment, Vec<Diagnostic>) {
+        let tx = self.view.tx;
+        let range = self.span.start as usize..self.span.end as usize;
+        let text = std::str::from_utf8(tx.bytes_in(range.clone())).ok();
+        // The LX first, read again for the claim's header number.
+        let lx = self.span.lx.map_or(0..0, |i| i as usize..i as usize + 1);
+        let mut claim = None;
+        let (_, mut diags) = walk(
+            tx,
+            tx.segments_in(lx.clone()).chain(tx.segments_in(range)),
+            text,
+            Walk::Claim,
+            self.view.opts,
+            |_, _, slot| claim = slot.take(),
+        );
+        // What the LX itself gave (an element limit) belongs to the segments outside claims.
+        if let Some(lx) = tx.segments_in(lx).next() {
+            let lx = lx.position().segment_index;
+            diags.retain(|d| d.position.segment_index != lx);
+        }
+        (claim.unwrap_or_default(), diags)
+    }
+}
+
+/// One service line (loop 2110), borrowed from a [`RemittanceView`].
+#[derive(Clone, Copy, Debug)]
+pub struct LineView<'v, 'r> {
+    view: &'v RemittanceView<'v, 'r>,
+    /// The SVC.
+    start: u32,
+    /// One past the line's last segment.
+    end: u32,
+}
+
+impl<'v, 'r> LineView<'v, 'r> {
+    /// The SVC segment.
+    pub fn svc(&self) -> Segment<'r> {
+        self.view.segment(self.start).unwrap_or_else(|| {
+            Segment::new(Default::default(), &[], self.view.tx.delimiters(), 0, 0)
+        })
+    }
+
+    /// Where the SVC is.
+    pub fn position(&self) -> Position {
+        self.svc().position()
+    }
+
+    /// The line's segments, from its SVC to the last before the next SVC or the claim's end.
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'r>> + Clone + 'r {
+        self.view
+            .tx
+            .segments_in(self.start as usize..self.end as usize)
+    }
+
+    /// SVC01 adjudicated procedure, as [`ServicePayment::procedure`] holds it.
+    pub fn procedure(&self) -> Procedure {
+        let (mut els, mut scratch) = (Vec::new(), Vec::new());
+        self.view
+            .seg(self.svc(), &mut els, &mut scratch)
+            .procedure(1, Vec::new())
+            .unwrap_or_default()
+    }
+
+    /// SVC02 line charge (zero when missing or malformed, as in [`ServicePayment`]).
+    pub fn charge(&self) -> Decimal {
+        amount(self.view.element(&self.svc(), 2))
+    }
+
+    /// SVC03 line payment (zero when missing or malformed, as in [`ServicePayment`]).
+    pub fn payment(&self) -> Decimal {
+        amount(self.view.element(&self.svc(), 3))
+    }
+
+    /// The line's CAS triplets, as [`ServicePayment::adjustments`] holds them.
+    pub fn adjustments(&self) -> Vec<Adjustment> {
+        let mut out = Vec::new();
+        let (mut els, mut scratch) = (Vec::new(), Vec::new());
+        for seg in self.segments().filter(|s| s.id() == CAS) {
+            self.view
+                .seg(seg, &mut els, &mut scratch)
+                .adjustments(&mut out);
+        }
+        out
+    }
+
+    /// REF*6R line item control number (the first, as [`ServicePayment::control_number`]).
+    pub fn control_number(&self) -> Option<Cow<'r, str>> {
+        self.segments()
+            .filter(|s| s.id().is("REF"))
+            .find(|s| self.view.element(s, 1) == b"6R")
+            .map(|s| String::from_utf8_lossy(self.view.element(&s, 2)))
+    }
+
+    /// The service date: DTM*472, else the start of DTM*150 (as
+    /// [`ServicePayment::service_date`]).
+    pub fn service_date(&self) -> Option<NaiveDate> {
+        let find = |q: &[u8]| {
+            self.segments()
+                .filter(|s| s.id().is("DTM"))
+                .find(|s| self.view.element(s, 1) == q)
+                .and_then(|s| value::date(self.view.element(&s, 2)))
+        };
+        find(b"472").or_else(|| find(b"150"))
+    }
+}
+
+/// An amount as the reading decodes a required one: zero when missing or malformed.
+fn amount(b: &[u8]) -> Decimal {
+    super::parse::number(b).unwrap_or(Decimal::ZERO)
+}
+
+fn opt_str(b: &[u8]) -> Option<Cow<'_, str>> {
+    (!b.is_empty()).then(|| String::from_utf8_lossy(b))
+}
