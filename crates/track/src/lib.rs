@@ -1,0 +1,797 @@
+//! # denali-track
+//!
+//! Tracks denials to resolution across remittances, in a SQLite file.
+//!
+//! A denial is found in one 835; whether it was worth anything shows in a later one, when the
+//! payer adjudicates the claim again (after a corrected claim or an appeal) and pays it, or
+//! denies it again. [`Store::ingest`] takes the rows of a report ([`denali_report::Row`], with
+//! every claim listed: `ReportOptions::all_claims`) and keeps, for each remittance, its claims
+//! and their denials. A claim adjudicated again by the same payer under the same patient
+//! control number (CLP01, which a corrected claim keeps) closes the denials of its earlier
+//! adjudications: `paid` when the later one paid it in full, `readjudicated` when it was denied
+//! again (its new denials are then the open ones). People record what they did in between with
+//! [`Store::set_state`] (appealed, resubmitted, written off), and [`Store::open_denials`] is the
+//! work queue: what is still open, nearest deadline first.
+//!
+//! Ingesting is idempotent: a remittance is known by its payer, trace number (TRN02) and
+//! payment date, so the same payment sent twice, or a file ingested again, adds nothing.
+//! Remittances can come in any order: a denial from an older remittance, ingested after the
+//! claim's later adjudication, is stored already closed. (Two adjudications of one claim on
+//! the same payment date are ordered as they were ingested.) One ingest is one transaction:
+//! nothing of it is kept unless it is committed.
+//!
+//! The store holds what the report rows hold: codes, amounts, dates, the patient control
+//! number and the payer's claim number; never a patient's name or member id.
+//!
+//! ```
+//! use denali_track::{OpenFilter, Store};
+//! let mut store = Store::in_memory()?;
+//! let ingest = store.ingest(Vec::new())?; // rows from denali_report::run or stream
+//! assert_eq!(ingest.rows, 0);
+//! assert!(store.open_denials(&OpenFilter::default())?.is_empty());
+//! # Ok::<(), denali_track::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use denali_report::Row;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What can go wrong with the store. Messages name the store's problem, never a row's values.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite refused (file not a database, locked, disk full…).
+    #[error("tracking store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer version of this crate.
+    #[error(
+        "tracking store has schema version {found}; this version of denali reads up to {known}"
+    )]
+    Schema {
+        /// The file's version.
+        found: i64,
+        /// The newest this crate knows.
+        known: i64,
+    },
+    /// No denial has this id.
+    #[error("no denial with id {0} in the tracking store")]
+    NoSuchDenial(i64),
+}
+
+/// Where a denial stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Found, nothing done yet.
+    Open,
+    /// An appeal was sent; waiting for the payer.
+    Appealed,
+    /// A corrected or new claim was sent; waiting for the payer.
+    Resubmitted,
+    /// Closed by a later adjudication of the claim (or by hand).
+    Resolved,
+    /// Closed by hand: not worth pursuing, or past every deadline.
+    WrittenOff,
+}
+
+impl State {
+    /// Every state, in the order reports list them.
+    pub const ALL: [State; 5] = [
+        State::Open,
+        State::Appealed,
+        State::Resubmitted,
+        State::Resolved,
+        State::WrittenOff,
+    ];
+
+    /// The name stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Appealed => "appealed",
+            State::Resubmitted => "resubmitted",
+            State::Resolved => "resolved",
+            State::WrittenOff => "written_off",
+        }
+    }
+
+    /// Still waiting on someone: open, appealed or resubmitted.
+    pub fn is_pending(self) -> bool {
+        matches!(self, State::Open | State::Appealed | State::Resubmitted)
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A state name that is not one of [`State::ALL`].
+#[derive(Debug, thiserror::Error)]
+#[error("unknown denial state {0:?} (open, appealed, resubmitted, resolved, written_off)")]
+pub struct UnknownState(String);
+
+impl FromStr for State {
+    type Err = UnknownState;
+    fn from_str(s: &str) -> Result<State, UnknownState> {
+        State::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| UnknownState(s.to_string()))
+    }
+}
+
+/// The newest schema this crate writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS remittance (
+    id INTEGER PRIMARY KEY,
+    payer_id TEXT NOT NULL,
+    trace_number TEXT NOT NULL,
+    payment_date TEXT NOT NULL,
+    -- the input's name when the remittance has no trace number, else empty
+    file_key TEXT NOT NULL,
+    file TEXT NOT NULL,
+    payer_name TEXT NOT NULL,
+    UNIQUE (payer_id, trace_number, payment_date, file_key)
+);
+CREATE TABLE IF NOT EXISTS claim (
+    id INTEGER PRIMARY KEY,
+    remittance_id INTEGER NOT NULL REFERENCES remittance(id),
+    payer_id TEXT NOT NULL,
+    pcn TEXT NOT NULL,
+    icn TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    payment_date TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claim_by_key ON claim (payer_id, pcn, payment_date);
+CREATE TABLE IF NOT EXISTS denial (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claim(id),
+    remittance_id INTEGER NOT NULL REFERENCES remittance(id),
+    payer_id TEXT NOT NULL,
+    pcn TEXT NOT NULL,
+    payment_date TEXT NOT NULL,
+    level TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    group_code TEXT NOT NULL,
+    carc TEXT NOT NULL,
+    rarcs TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    category TEXT NOT NULL,
+    route TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    correction TEXT NOT NULL,
+    state TEXT NOT NULL,
+    resolution TEXT NOT NULL DEFAULT '',
+    resolved_by INTEGER REFERENCES claim(id),
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS denial_by_key ON denial (payer_id, pcn);
+CREATE INDEX IF NOT EXISTS denial_by_state ON denial (state, deadline);
+";
+
+/// A SQLite file of remittances, claims and denials.
+pub struct Store {
+    conn: Connection,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (and its tables) when missing.
+    pub fn open(path: &Path) -> Result<Store, Error> {
+        Store::init(Connection::open(path)?)
+    }
+
+    /// A store that lives in memory (for tests and one-off runs).
+    pub fn in_memory() -> Result<Store, Error> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store, Error> {
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::Schema {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+        Ok(Store { conn })
+    }
+
+    /// Stores the rows of a report (in the report's order, with `all_claims` so that every
+    /// claim is seen) in one transaction, and closes the denials their claims resolve.
+    ///
+    /// For rows that come one at a time (a [`denali_report::stream`] sink), use
+    /// [`Store::begin`] and [`Ingest::row`] instead.
+    pub fn ingest(&mut self, rows: impl IntoIterator<Item = Row>) -> Result<IngestCounts, Error> {
+        let mut ingest = self.begin()?;
+        for row in rows {
+            ingest.row(&row)?;
+        }
+        ingest.commit()
+    }
+
+    /// Starts an ingest to which rows are pushed one at a time ([`Ingest::row`]); nothing is
+    /// kept unless [`Ingest::commit`] is called.
+    pub fn begin(&mut self) -> Result<Ingest<'_>, Error> {
+        Ok(Ingest {
+            tx: self.conn.transaction()?,
+            counts: IngestCounts::default(),
+            current: None,
+            claim: None,
+            done: HashSet::new(),
+        })
+    }
+
+    /// Denials still pending (open, appealed, resubmitted), nearest deadline first (those
+    /// without a deadline last), then highest priority.
+    pub fn open_denials(&self, filter: &OpenFilter) -> Result<Vec<TrackedDenial>, Error> {
+        let mut sql =
+            format!("{SELECT_DENIAL} WHERE d.state IN ('open', 'appealed', 'resubmitted')");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(payer) = &filter.payer_id {
+            sql.push_str(" AND d.payer_id = ?");
+            args.push(payer.clone());
+        }
+        if let Some(until) = filter.due_by {
+            sql.push_str(" AND d.deadline <> '' AND d.deadline <= ?");
+            args.push(until.to_string());
+        }
+        sql.push_str(
+            " ORDER BY d.deadline = '', d.deadline, CAST(d.priority AS INTEGER) DESC, d.id",
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), tracked)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One denial by id.
+    pub fn denial(&self, id: i64) -> Result<TrackedDenial, Error> {
+        self.conn
+            .query_row(&format!("{SELECT_DENIAL} WHERE d.id = ?"), [id], tracked)
+            .optional()?
+            .ok_or(Error::NoSuchDenial(id))
+    }
+
+    /// Records what was done about a denial (an appeal sent, a corrected claim sent, written
+    /// off, or resolved outside any 835), with an optional note that replaces the last one.
+    /// Returns the state it had.
+    pub fn set_state(&mut self, id: i64, state: State, note: Option<&str>) -> Result<State, Error> {
+        let before = self.denial(id)?.state;
+        self.conn.execute(
+            "UPDATE denial SET state = ?2,
+                 resolution = CASE WHEN ?2 = 'resolved' THEN 'by_hand'
+                                   WHEN ?2 = 'written_off' THEN 'written_off' ELSE '' END,
+                 resolved_by = CASE WHEN ?2 IN ('resolved', 'written_off') THEN resolved_by END,
+                 note = COALESCE(?3, note)
+             WHERE id = ?1",
+            params![id, state.as_str(), note],
+        )?;
+        Ok(before)
+    }
+
+    /// Counts and dollars by state, what is overdue on `as_of`, and the (payer, CARC) pairs
+    /// with the most pending denials.
+    pub fn stats(&self, as_of: NaiveDate) -> Result<Stats, Error> {
+        let mut by_state = Vec::new();
+        for state in State::ALL {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT amount FROM denial WHERE state = ?")?;
+            let amounts = stmt.query_map([state.as_str()], |r| r.get::<_, String>(0))?;
+            let mut total = StateTotal {
+                state,
+                count: 0,
+                amount: Decimal::ZERO,
+            };
+            for a in amounts {
+                total.count += 1;
+                total.amount += Decimal::from_str(&a?).unwrap_or_default();
+            }
+            by_state.push(total);
+        }
+        let overdue: u64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM denial WHERE state IN ('open', 'appealed', 'resubmitted')
+                 AND deadline <> '' AND deadline < ?",
+            [as_of.to_string()],
+            |r| count(r, 0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT payer_id, group_code, carc, COUNT(*) AS n FROM denial
+             WHERE state IN ('open', 'appealed', 'resubmitted')
+             GROUP BY payer_id, group_code, carc ORDER BY n DESC, payer_id, carc LIMIT 10",
+        )?;
+        let recurring = stmt
+            .query_map([], |r| {
+                Ok(Recurring {
+                    payer_id: r.get(0)?,
+                    group: r.get(1)?,
+                    carc: r.get(2)?,
+                    pending: count(r, 3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let counts = |table: &str| -> Result<u64, Error> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                    count(r, 0)
+                })?)
+        };
+        Ok(Stats {
+            remittances: counts("remittance")?,
+            claims: counts("claim")?,
+            by_state,
+            overdue,
+            recurring,
+        })
+    }
+}
+
+/// A count column (SQLite integers are signed; counts are not negative).
+fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+}
+
+const SELECT_DENIAL: &str = "SELECT d.id, d.state, d.resolution, d.payer_id, r.payer_name,
+    d.pcn, c.icn, d.payment_date, r.trace_number, d.level, d.procedure_code, d.group_code,
+    d.carc, d.rarcs, d.amount, d.category, d.route, d.priority, d.deadline, d.correction,
+    d.note, rb.payment_date, rb.outcome
+    FROM denial d JOIN claim c ON c.id = d.claim_id JOIN remittance r ON r.id = d.remittance_id
+    LEFT JOIN claim rb ON rb.id = d.resolved_by";
+
+fn tracked(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrackedDenial> {
+    let state: String = r.get(1)?;
+    Ok(TrackedDenial {
+        id: r.get(0)?,
+        // Only this crate writes states; anything else reads as open rather than failing.
+        state: State::from_str(&state).unwrap_or(State::Open),
+        resolution: r.get(2)?,
+        payer_id: r.get(3)?,
+        payer_name: r.get(4)?,
+        patient_control_number: r.get(5)?,
+        payer_claim_control_number: r.get(6)?,
+        payment_date: r.get(7)?,
+        trace_number: r.get(8)?,
+        level: r.get(9)?,
+        procedure: r.get(10)?,
+        group: r.get(11)?,
+        carc: r.get(12)?,
+        rarcs: r.get(13)?,
+        amount: r.get(14)?,
+        category: r.get(15)?,
+        route: r.get(16)?,
+        priority: r.get(17)?,
+        deadline: r.get(18)?,
+        correction: r.get(19)?,
+        note: r.get(20)?,
+        resolved_on: r.get::<_, Option<String>>(21)?.unwrap_or_default(),
+        resolved_outcome: r.get::<_, Option<String>>(22)?.unwrap_or_default(),
+    })
+}
+
+/// Which pending denials [`Store::open_denials`] lists.
+#[derive(Clone, Debug, Default)]
+pub struct OpenFilter {
+    /// Only this payer (the report's `payer_id`).
+    pub payer_id: Option<String>,
+    /// Only denials with a deadline on or before this date.
+    pub due_by: Option<NaiveDate>,
+}
+
+/// A denial as the store keeps it: the report row's columns that identify and price it, and
+/// where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrackedDenial {
+    /// The store's id (for [`Store::set_state`]).
+    pub id: i64,
+    /// Where it stands.
+    pub state: State,
+    /// How it was closed: `paid`, `readjudicated`, `by_hand`, `written_off`; empty while
+    /// pending.
+    pub resolution: String,
+    /// Payer id of the remittance that denied it.
+    pub payer_id: String,
+    /// Payer name.
+    pub payer_name: String,
+    /// CLP01.
+    pub patient_control_number: String,
+    /// CLP07 of the denying adjudication.
+    pub payer_claim_control_number: String,
+    /// Payment date of the denying remittance (ISO).
+    pub payment_date: String,
+    /// TRN02 of the denying remittance.
+    pub trace_number: String,
+    /// `claim` or `line`.
+    pub level: String,
+    /// Procedure of the line.
+    pub procedure: String,
+    /// CAS01.
+    pub group: String,
+    /// The CARC.
+    pub carc: String,
+    /// RARCs, `;`-joined.
+    pub rarcs: String,
+    /// Denied amount (decimal text, as in the file).
+    pub amount: String,
+    /// Category (eligibility, authorization, coding, documentation, submission) or empty.
+    pub category: String,
+    /// Suggested route.
+    pub route: String,
+    /// Priority score when found.
+    pub priority: String,
+    /// Nearest deadline (ISO), or empty.
+    pub deadline: String,
+    /// One-line correction proposal.
+    pub correction: String,
+    /// The last note recorded with [`Store::set_state`].
+    pub note: String,
+    /// Payment date of the adjudication that closed it (ISO), or empty.
+    pub resolved_on: String,
+    /// Outcome of that adjudication (`paid`, `partially_denied`, `denied`), or empty.
+    pub resolved_outcome: String,
+}
+
+/// What one ingest did. Every row read is either stored or skipped with its remittance:
+/// `rows == rows_stored + rows_skipped`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IngestCounts {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows stored (claims and denials of new remittances).
+    pub rows_stored: u64,
+    /// Rows of remittances already in the store (or seen earlier in this ingest), skipped.
+    pub rows_skipped: u64,
+    /// Remittances stored.
+    pub remittances: u64,
+    /// Remittances skipped as already stored.
+    pub remittances_skipped: u64,
+    /// Claims stored.
+    pub claims: u64,
+    /// Denials stored (pending or, from an older remittance, already closed).
+    pub denials: u64,
+    /// Of those, stored already closed by a later adjudication in the store.
+    pub denials_already_closed: u64,
+    /// Earlier denials closed by the claims of this ingest.
+    pub denials_closed: u64,
+}
+
+/// Denials in one state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StateTotal {
+    /// The state.
+    pub state: State,
+    /// How many.
+    pub count: u64,
+    /// Σ denied amount.
+    pub amount: Decimal,
+}
+
+/// A (payer, group, CARC) with many pending denials: a cause worth fixing at its source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Recurring {
+    /// Payer id.
+    pub payer_id: String,
+    /// CAS01 group code.
+    pub group: String,
+    /// CARC.
+    pub carc: String,
+    /// Pending denials with these codes.
+    pub pending: u64,
+}
+
+/// What the store holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Remittances stored.
+    pub remittances: u64,
+    /// Claims stored.
+    pub claims: u64,
+    /// Denials by state, in [`State::ALL`] order.
+    pub by_state: Vec<StateTotal>,
+    /// Pending denials whose deadline is before the date asked about.
+    pub overdue: u64,
+    /// Up to ten (payer, group, CARC) with the most pending denials.
+    pub recurring: Vec<Recurring>,
+}
+
+/// A remittance's identity: payer, trace number and payment date; the input's name stands in
+/// for a trace number that is missing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct RemitKey {
+    payer_id: String,
+    trace_number: String,
+    payment_date: String,
+    file_key: String,
+}
+
+impl RemitKey {
+    fn of(row: &Row) -> RemitKey {
+        RemitKey {
+            payer_id: row.payer_id.clone(),
+            trace_number: row.trace_number.clone(),
+            payment_date: row.payment_date.clone(),
+            file_key: if row.trace_number.is_empty() {
+                row.file.clone()
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    fn matches(&self, row: &Row) -> bool {
+        self.payer_id == row.payer_id
+            && self.trace_number == row.trace_number
+            && self.payment_date == row.payment_date
+            && (self.file_key.is_empty() || self.file_key == row.file)
+    }
+}
+
+/// The remittance the rows being pushed belong to.
+struct Current {
+    key: RemitKey,
+    file: String,
+    /// `None` when its rows are skipped.
+    id: Option<i64>,
+}
+
+/// The claim the rows being pushed belong to: consecutive rows with the same CLP01, CLP07,
+/// CLP02 and outcome are one claim (a claim with denials gives one row per denial).
+struct OpenClaim {
+    id: i64,
+    pcn: String,
+    icn: String,
+    status: String,
+    outcome: String,
+}
+
+/// An ingest in progress: one SQLite transaction.
+pub struct Ingest<'s> {
+    tx: Transaction<'s>,
+    counts: IngestCounts,
+    current: Option<Current>,
+    claim: Option<OpenClaim>,
+    /// Remittances stored or skipped by this ingest: seen again later, they are duplicates.
+    done: HashSet<RemitKey>,
+}
+
+impl fmt::Debug for Ingest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ingest")
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ingest<'_> {
+    /// Adds one report row (rows must come in the report's order: a remittance's rows, and a
+    /// claim's, are consecutive).
+    pub fn row(&mut self, row: &Row) -> Result<(), Error> {
+        self.counts.rows += 1;
+        let same_remittance = self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.file == row.file && c.key.matches(row));
+        if !same_remittance {
+            self.start_remittance(row)?;
+        }
+        let Some(remittance) = self.current.as_ref().and_then(|c| c.id) else {
+            self.counts.rows_skipped += 1;
+            return Ok(());
+        };
+        self.counts.rows_stored += 1;
+        let same_claim = self.claim.as_ref().is_some_and(|c| {
+            c.pcn == row.patient_control_number
+                && c.icn == row.payer_claim_control_number
+                && c.status == row.claim_status
+                && c.outcome == row.outcome
+        });
+        if !same_claim {
+            self.start_claim(remittance, row)?;
+        }
+        if row.is_denial() {
+            let claim = self.claim.as_ref().map_or(0, |c| c.id);
+            self.add_denial(remittance, claim, row)?;
+        }
+        Ok(())
+    }
+
+    fn start_remittance(&mut self, row: &Row) -> Result<(), Error> {
+        self.claim = None;
+        let key = RemitKey::of(row);
+        let known = self.done.contains(&key)
+            || self
+                .tx
+                .prepare_cached(
+                    "SELECT id FROM remittance WHERE payer_id = ?1 AND trace_number = ?2
+                         AND payment_date = ?3 AND file_key = ?4",
+                )?
+                .query_row(
+                    params![
+                        key.payer_id,
+                        key.trace_number,
+                        key.payment_date,
+                        key.file_key
+                    ],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+                .is_some();
+        let id = if known {
+            self.counts.remittances_skipped += 1;
+            None
+        } else {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO remittance (payer_id, trace_number, payment_date, file_key, file,
+                     payer_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    key.payer_id,
+                    key.trace_number,
+                    key.payment_date,
+                    key.file_key,
+                    row.file,
+                    row.payer_name
+                ])?;
+            self.counts.remittances += 1;
+            Some(self.tx.last_insert_rowid())
+        };
+        self.done.insert(key.clone());
+        self.current = Some(Current {
+            key,
+            file: row.file.clone(),
+            id,
+        });
+        Ok(())
+    }
+
+    fn start_claim(&mut self, remittance: i64, row: &Row) -> Result<(), Error> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO claim (remittance_id, payer_id, pcn, icn, status, outcome,
+                     payment_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                remittance,
+                row.payer_id,
+                row.patient_control_number,
+                row.payer_claim_control_number,
+                row.claim_status,
+                row.outcome,
+                row.payment_date
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        self.counts.claims += 1;
+        // An adjudication (paid, partially or wholly denied) closes the pending denials of the
+        // claim's earlier adjudications (other remittances, paid on or before this one); a
+        // reversal takes a payment back and a pended claim decides nothing.
+        if matches!(row.outcome.as_str(), "paid" | "partially_denied" | "denied") {
+            let resolution = if row.outcome == "paid" {
+                "paid"
+            } else {
+                "readjudicated"
+            };
+            let n = self
+                .tx
+                .prepare_cached(
+                    "UPDATE denial SET state = 'resolved', resolution = ?1, resolved_by = ?2
+                     WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5
+                         AND payment_date <= ?6
+                         AND state IN ('open', 'appealed', 'resubmitted')",
+                )?
+                .execute(params![
+                    resolution,
+                    id,
+                    row.payer_id,
+                    row.patient_control_number,
+                    remittance,
+                    row.payment_date
+                ])?;
+            self.counts.denials_closed += n as u64;
+        }
+        self.claim = Some(OpenClaim {
+            id,
+            pcn: row.patient_control_number.clone(),
+            icn: row.payer_claim_control_number.clone(),
+            status: row.claim_status.clone(),
+            outcome: row.outcome.clone(),
+        });
+        Ok(())
+    }
+
+    fn add_denial(&mut self, remittance: i64, claim: i64, row: &Row) -> Result<(), Error> {
+        // A later adjudication already stored (an older remittance ingested late) closes it.
+        let later: Option<(i64, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, outcome FROM claim WHERE payer_id = ?1 AND pcn = ?2
+                     AND remittance_id <> ?3 AND payment_date > ?4
+                     AND outcome IN ('paid', 'partially_denied', 'denied')
+                 ORDER BY payment_date, id LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    row.payer_id,
+                    row.patient_control_number,
+                    remittance,
+                    row.payment_date
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (state, resolution, resolved_by) = match &later {
+            Some((id, outcome)) => (
+                State::Resolved,
+                if outcome == "paid" {
+                    "paid"
+                } else {
+                    "readjudicated"
+                },
+                Some(*id),
+            ),
+            None => (State::Open, "", None),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO denial (claim_id, remittance_id, payer_id, pcn, payment_date, level,
+                     procedure_code, group_code, carc, rarcs, amount, category, route, priority,
+                     deadline, correction, state, resolution, resolved_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19)",
+            )?
+            .execute(params![
+                claim,
+                remittance,
+                row.payer_id,
+                row.patient_control_number,
+                row.payment_date,
+                row.level,
+                row.procedure,
+                row.group,
+                row.carc,
+                row.rarcs,
+                row.amount,
+                row.category,
+                row.route,
+                row.priority,
+                row.deadline,
+                row.correction,
+                state.as_str(),
+                resolution,
+                resolved_by
+            ])?;
+        self.counts.denials += 1;
+        if later.is_some() {
+            self.counts.denials_already_closed += 1;
+        }
+        Ok(())
+    }
+
+    /// Keeps everything pushed, and says what it was.
+    pub fn commit(self) -> Result<IngestCounts, Error> {
+        self.tx.commit()?;
+        Ok(self.counts)
+    }
+}

@@ -1,0 +1,328 @@
+//! The tracking store on remittances built here: denials found, closed by later adjudications
+//! in either ingest order, kept once however often a payment is ingested.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use denali_report::{Input, ReportOptions, Row};
+use denali_rules::Context;
+use denali_track::{OpenFilter, State, Store};
+use denali_x12::ParseOptions;
+
+/// One claim of a remittance: CLP01, CLP02, charge, payment, and its claim-level CAS.
+struct Claim {
+    pcn: &'static str,
+    status: &'static str,
+    charge: u32,
+    paid: u32,
+    cas: Option<(&'static str, &'static str)>,
+}
+
+const fn claim(
+    pcn: &'static str,
+    status: &'static str,
+    charge: u32,
+    paid: u32,
+    cas: Option<(&'static str, &'static str)>,
+) -> Claim {
+    Claim {
+        pcn,
+        status,
+        charge,
+        paid,
+        cas,
+    }
+}
+
+/// A balanced 835 from payer `PAYER1` with trace number `trn`, paid on `date` (CCYYMMDD).
+fn remit(trn: &str, date: &str, claims: &[Claim]) -> String {
+    let total: u32 = claims.iter().map(|c| c.paid).sum();
+    let mut body = vec![
+        format!("BPR*I*{total}*C*CHK************{date}"),
+        format!("TRN*1*{trn}*1999999999"),
+        "N1*PR*TEST PLAN".to_string(),
+        "REF*2U*PAYER1".to_string(),
+        "N1*PE*TEST CLINIC*XX*1999999984".to_string(),
+        "LX*1".to_string(),
+    ];
+    for (i, c) in claims.iter().enumerate() {
+        body.push(format!(
+            "CLP*{}*{}*{}*{}**12*ICN{trn}{i}*11*1",
+            c.pcn, c.status, c.charge, c.paid
+        ));
+        if let Some((group, carc)) = c.cas {
+            body.push(format!("CAS*{group}*{carc}*{}", c.charge - c.paid));
+        }
+    }
+    let mut x = format!(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *240101*1200*^*00501*000000001*0*P*:~GS*HP*P*C*{date}*1200*1*X*005010X221A1~ST*835*0001~"
+    );
+    for s in &body {
+        x.push_str(s);
+        x.push('~');
+    }
+    x.push_str(&format!(
+        "SE*{}*0001~GE*1*1~IEA*1*000000001~",
+        body.len() + 2
+    ));
+    x
+}
+
+/// March: A denied for a missing value (CO-16), B denied for authorization (CO-197), C paid.
+fn march() -> String {
+    remit(
+        "T1",
+        "20240301",
+        &[
+            claim("PCN-A", "1", 100, 0, Some(("CO", "16"))),
+            claim("PCN-B", "1", 200, 0, Some(("CO", "197"))),
+            claim("PCN-C", "1", 50, 50, None),
+        ],
+    )
+}
+
+/// April: A, corrected, is paid; B is denied again.
+fn april() -> String {
+    remit(
+        "T2",
+        "20240401",
+        &[
+            claim("PCN-A", "1", 100, 100, None),
+            claim("PCN-B", "1", 200, 0, Some(("CO", "197"))),
+        ],
+    )
+}
+
+/// The report rows of these inputs, every claim listed.
+fn rows(files: &[(&str, String)]) -> Vec<Row> {
+    let opts = ReportOptions {
+        parse: ParseOptions::default(),
+        context: Context::new(NaiveDate::from_ymd_opt(2024, 5, 1).expect("date")),
+        all_claims: true,
+        redact: false,
+    };
+    let inputs = files
+        .iter()
+        .map(|(name, text)| {
+            Input::Reader(
+                name.to_string(),
+                Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+            )
+        })
+        .collect();
+    let report = denali_report::run(inputs, &opts, &|_| {});
+    assert!(report.summary.reconciled());
+    assert_eq!(report.summary.files_failed, 0);
+    report.rows
+}
+
+/// Every denial as (CLP01, payment date, CARC) → (state, resolution).
+fn states(store: &Store) -> BTreeMap<(String, String, String), (State, String)> {
+    let mut out = BTreeMap::new();
+    let mut id = 1;
+    while let Ok(d) = store.denial(id) {
+        out.insert(
+            (d.patient_control_number, d.payment_date, d.carc),
+            (d.state, d.resolution),
+        );
+        id += 1;
+    }
+    out
+}
+
+fn key(pcn: &str, date: &str, carc: &str) -> (String, String, String) {
+    (pcn.to_string(), date.to_string(), carc.to_string())
+}
+
+#[test]
+fn a_later_adjudication_closes_the_earlier_denials() {
+    let mut store = Store::in_memory().expect("store");
+    let c = store
+        .ingest(rows(&[("march.835", march())]))
+        .expect("ingest");
+    assert_eq!((c.rows, c.rows_stored, c.rows_skipped), (3, 3, 0));
+    assert_eq!((c.remittances, c.claims, c.denials), (1, 3, 2));
+    assert_eq!(c.denials_closed, 0);
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    assert_eq!(open.len(), 2);
+    assert!(
+        open.iter()
+            .all(|d| d.state == State::Open && d.payer_id == "PAYER1")
+    );
+
+    let c = store
+        .ingest(rows(&[("april.835", april())]))
+        .expect("ingest");
+    assert_eq!(
+        (c.rows, c.claims, c.denials, c.denials_closed),
+        (2, 2, 1, 2)
+    );
+    let s = states(&store);
+    assert_eq!(
+        s[&key("PCN-A", "2024-03-01", "16")],
+        (State::Resolved, "paid".to_string())
+    );
+    assert_eq!(
+        s[&key("PCN-B", "2024-03-01", "197")],
+        (State::Resolved, "readjudicated".to_string())
+    );
+    assert_eq!(
+        s[&key("PCN-B", "2024-04-01", "197")],
+        (State::Open, String::new())
+    );
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].patient_control_number, "PCN-B");
+    assert_eq!(open[0].amount, "200");
+    assert_eq!(open[0].trace_number, "T2");
+    // The resolved one names what closed it.
+    let a = store.denial(1).expect("denial 1");
+    assert_eq!(
+        (a.resolved_on.as_str(), a.resolved_outcome.as_str()),
+        ("2024-04-01", "paid")
+    );
+}
+
+#[test]
+fn ingest_order_does_not_change_the_outcome() {
+    let mut forward = Store::in_memory().expect("store");
+    forward.ingest(rows(&[("m", march())])).expect("ingest");
+    forward.ingest(rows(&[("a", april())])).expect("ingest");
+    let mut backward = Store::in_memory().expect("store");
+    backward.ingest(rows(&[("a", april())])).expect("ingest");
+    let c = backward.ingest(rows(&[("m", march())])).expect("ingest");
+    // Both March denials arrive after the April adjudications that close them.
+    assert_eq!(
+        (c.denials, c.denials_already_closed, c.denials_closed),
+        (2, 2, 0)
+    );
+    assert_eq!(states(&forward), states(&backward));
+    // And one batch of both, in either order.
+    for files in [
+        [("m", march()), ("a", april())],
+        [("a", april()), ("m", march())],
+    ] {
+        let mut one = Store::in_memory().expect("store");
+        one.ingest(rows(&files)).expect("ingest");
+        assert_eq!(states(&one), states(&forward));
+    }
+}
+
+#[test]
+fn the_same_payment_is_stored_once() {
+    let mut store = Store::in_memory().expect("store");
+    // The same remittance twice in one batch, under two names: kept once.
+    let c = store
+        .ingest(rows(&[("one.835", march()), ("copy.835", march())]))
+        .expect("ingest");
+    assert_eq!((c.rows, c.rows_stored, c.rows_skipped), (6, 3, 3));
+    assert_eq!((c.remittances, c.remittances_skipped), (1, 1));
+    // And again later.
+    let c = store
+        .ingest(rows(&[("again.835", march())]))
+        .expect("ingest");
+    assert_eq!((c.rows, c.rows_stored, c.rows_skipped), (3, 0, 3));
+    assert_eq!((c.remittances, c.claims, c.denials), (0, 0, 0));
+    let stats = store
+        .stats(NaiveDate::from_ymd_opt(2024, 5, 1).expect("date"))
+        .expect("stats");
+    assert_eq!((stats.remittances, stats.claims), (1, 3));
+    let open = &stats.by_state[0];
+    assert_eq!((open.state, open.count), (State::Open, 2));
+    assert_eq!(open.amount.to_string(), "300");
+}
+
+#[test]
+fn states_set_by_hand_are_kept_until_the_payer_decides() {
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows(&[("m", march())])).expect("ingest");
+    let b = store
+        .open_denials(&OpenFilter::default())
+        .expect("open")
+        .into_iter()
+        .find(|d| d.patient_control_number == "PCN-B")
+        .expect("B is open");
+    let before = store
+        .set_state(
+            b.id,
+            State::Appealed,
+            Some("appeal sent with the auth letter"),
+        )
+        .expect("set");
+    assert_eq!(before, State::Open);
+    let now = store.denial(b.id).expect("denial");
+    assert_eq!(now.state, State::Appealed);
+    assert_eq!(now.note, "appeal sent with the auth letter");
+    // Appealed is still pending: in the queue, and closed by the next adjudication.
+    assert_eq!(
+        store
+            .open_denials(&OpenFilter::default())
+            .expect("open")
+            .len(),
+        2
+    );
+    store.ingest(rows(&[("a", april())])).expect("ingest");
+    let after = store.denial(b.id).expect("denial");
+    assert_eq!(
+        (after.state, after.resolution.as_str()),
+        (State::Resolved, "readjudicated")
+    );
+    assert_eq!(after.note, "appeal sent with the auth letter");
+    // Written off by hand, with no note given: the note stays.
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    store
+        .set_state(open[0].id, State::WrittenOff, None)
+        .expect("set");
+    assert!(
+        store
+            .open_denials(&OpenFilter::default())
+            .expect("open")
+            .is_empty()
+    );
+    assert!(matches!(
+        store.set_state(999, State::Open, None),
+        Err(denali_track::Error::NoSuchDenial(999))
+    ));
+}
+
+#[test]
+fn the_queue_filters_by_payer_and_deadline() {
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows(&[("m", march())])).expect("ingest");
+    let all = store.open_denials(&OpenFilter::default()).expect("open");
+    assert_eq!(all.len(), 2);
+    // Nearest deadline first; every deadline is a date after the payment.
+    let deadlines: Vec<&str> = all.iter().map(|d| d.deadline.as_str()).collect();
+    assert!(deadlines.iter().all(|d| !d.is_empty() && *d > "2024-03-01"));
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]));
+    let other = OpenFilter {
+        payer_id: Some("OTHER".into()),
+        ..OpenFilter::default()
+    };
+    assert!(store.open_denials(&other).expect("open").is_empty());
+    let first = NaiveDate::parse_from_str(deadlines[0], "%Y-%m-%d").expect("iso");
+    let due = OpenFilter {
+        due_by: Some(first),
+        ..OpenFilter::default()
+    };
+    assert_eq!(
+        store.open_denials(&due).expect("open").len(),
+        deadlines.iter().filter(|d| **d <= deadlines[0]).count()
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("t.db");
+    drop(Store::open(&path).expect("create"));
+    // What a newer version would write: sqlite keeps `user_version` at byte 60 of the file's
+    // header, four bytes big-endian (the crate does not hand out its connection).
+    let mut bytes = std::fs::read(&path).expect("read");
+    bytes[60..64].copy_from_slice(&99u32.to_be_bytes());
+    std::fs::write(&path, bytes).expect("write");
+    match Store::open(&path) {
+        Err(denali_track::Error::Schema { found, known }) => assert!(found > known),
+        other => panic!("expected a schema error, got {other:?}"),
+    }
+}
