@@ -29,6 +29,129 @@ pub enum Command {
     Correct(CorrectArgs),
     /// Write an X12 file back, with its own or new delimiters, optionally recounting envelopes.
     Fmt(FmtArgs),
+    /// Track denials to resolution across remittances, in a SQLite file: ingest 835s, list
+    /// what is still open, record appeals and resubmissions.
+    Track(TrackArgs),
+}
+
+/// `denali track`.
+#[derive(Debug, clap::Args)]
+pub struct TrackArgs {
+    /// The store (a SQLite file; created when missing).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "denali-track.db",
+        global = true
+    )]
+    pub db: PathBuf,
+    /// What to do with it.
+    #[command(subcommand)]
+    pub action: TrackAction,
+}
+
+/// The `denali track` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TrackAction {
+    /// Store the claims and denials of 835 files; later adjudications close earlier denials.
+    /// A remittance already stored (same payer, trace number and payment date) is skipped.
+    Ingest(TrackIngestArgs),
+    /// The work queue: pending denials (open, appealed, resubmitted), nearest deadline first.
+    Open(TrackOpenArgs),
+    /// Record what was done about a denial.
+    Set(TrackSetArgs),
+    /// Counts and dollars by state, overdue denials, recurring causes.
+    Stats(TrackStatsArgs),
+}
+
+/// `denali track ingest`.
+#[derive(Debug, clap::Args)]
+pub struct TrackIngestArgs {
+    /// 835 files or directories (walked recursively); `-` (or none) reads standard input.
+    #[arg(value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Mask patient names and member ids in the stored correction proposals.
+    #[arg(long)]
+    pub redact: bool,
+    /// Treat every diagnostic, warnings included, as a fatal error for its file.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Rule sources.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Payer rules and the deadline date.
+    #[command(flatten)]
+    pub payers: PayerArgs,
+}
+
+/// Output format of `denali track open`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrackFormat {
+    /// Aligned columns (default).
+    Table,
+    /// CSV with a header row, every field.
+    Csv,
+    /// A JSON array, every field.
+    Json,
+}
+
+/// `denali track open`.
+#[derive(Debug, clap::Args)]
+pub struct TrackOpenArgs {
+    /// Only this payer id.
+    #[arg(long, value_name = "ID")]
+    pub payer: Option<String>,
+    /// Only denials due within this many days of `--as-of` (overdue ones included).
+    #[arg(long, value_name = "DAYS")]
+    pub due_within: Option<u32>,
+    /// The day deadlines count from (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TrackFormat,
+}
+
+/// A state a person can record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrackState {
+    /// Back to open.
+    Open,
+    /// An appeal was sent.
+    Appealed,
+    /// A corrected or new claim was sent.
+    Resubmitted,
+    /// Resolved outside any 835 the store has seen.
+    Resolved,
+    /// Not pursued.
+    WrittenOff,
+}
+
+/// `denali track set`.
+#[derive(Debug, clap::Args)]
+pub struct TrackSetArgs {
+    /// The denial's id (first column of `denali track open`).
+    pub id: i64,
+    /// Its new state.
+    #[arg(value_enum)]
+    pub state: TrackState,
+    /// A note kept with it (replaces the previous one).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// `denali track stats`.
+#[derive(Debug, clap::Args)]
+pub struct TrackStatsArgs {
+    /// The day overdue is counted from (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Output format of `denali report`.

@@ -5,6 +5,7 @@ mod explain;
 mod fmt;
 mod parse;
 mod report;
+mod track;
 mod validate;
 
 use std::io;
@@ -22,6 +23,7 @@ pub fn run(args: Args) -> io::Result<ExitCode> {
         Command::Report(a) => report::run(&a),
         Command::Correct(a) => correct::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Track(a) => track::run(&a),
     }
 }
 

@@ -110,21 +110,39 @@ fn usage(msg: &str) -> io::Result<ExitCode> {
 
 /// Rules, payer rules, the deadline date and the reading options.
 fn options(args: &ReportArgs) -> Result<ReportOptions, String> {
-    let rules = super::load_rules(&args.rules)?;
-    let payers = match &args.payers.payer_rules {
+    report_options(
+        &args.rules,
+        &args.payers,
+        args.strict,
+        args.all_claims,
+        args.redact,
+    )
+}
+
+/// Report options from the flags `report` shares with `track ingest`.
+pub(super) fn report_options(
+    rules: &crate::args::RulesArgs,
+    payers: &crate::args::PayerArgs,
+    strict: bool,
+    all_claims: bool,
+    redact: bool,
+) -> Result<ReportOptions, String> {
+    let rules = super::load_rules(rules)?;
+    let payers_args = payers;
+    let payers = match &payers_args.payer_rules {
         None => PayerRules::default(),
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
             PayerRules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?
         }
     };
-    let as_of = match &args.payers.as_of {
+    let as_of = match &payers_args.as_of {
         None => chrono::Local::now().date_naive(),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| format!("--as-of {s:?}: expected a date as YYYY-MM-DD"))?,
     };
     Ok(ReportOptions {
-        parse: if args.strict {
+        parse: if strict {
             ParseOptions::strict()
         } else {
             ParseOptions::default()
@@ -134,13 +152,13 @@ fn options(args: &ReportArgs) -> Result<ReportOptions, String> {
             payers,
             as_of,
         },
-        all_claims: args.all_claims,
-        redact: args.redact,
+        all_claims,
+        redact,
     })
 }
 
 /// `-` (or no argument) is standard input; directories are walked; order is kept.
-fn inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
+pub(super) fn inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
     if args.is_empty() {
         return (vec![stdin()], Vec::new());
     }
@@ -186,7 +204,7 @@ fn format_from_extension(path: &Path) -> Option<ReportFormat> {
 }
 
 /// A progress bar on standard error, only when it is a terminal.
-fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+pub(super) fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
     if !io::stderr().is_terminal() {
         return None;
     }

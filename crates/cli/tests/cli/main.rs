@@ -5,5 +5,6 @@ mod explain;
 mod fmt;
 mod parse;
 mod report;
+mod track;
 mod util;
 mod validate;

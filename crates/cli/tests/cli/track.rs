@@ -1,0 +1,155 @@
+//! `denali track`: ingest, the work queue, states by hand, counts; a batch with a broken file
+//! stores nothing.
+
+use std::path::PathBuf;
+
+use crate::util::{Out, run};
+
+/// A fresh directory for one test's store, removed when dropped.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("denali-track-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        Dir(d)
+    }
+
+    fn db(&self) -> String {
+        self.0.join("t.db").display().to_string()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn track(db: &str, args: &[&str]) -> Out {
+    let mut all = vec!["track", "--db", db];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn ingest_queue_and_states() {
+    let dir = Dir::new("basic");
+    let db = dir.db();
+    let out = track(
+        &db,
+        &["ingest", "--as-of", "2025-01-01", "fixtures/835/basic.835"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("14 rows read: 14 stored, 0 skipped"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("stored 1 remittances, 14 claims, 9 denials"),
+        "{}",
+        out.stdout
+    );
+    // The report's summary, for the same reconciliation as `denali report`.
+    assert!(
+        out.stderr.contains("claims accounted for   14"),
+        "{}",
+        out.stderr
+    );
+
+    let out = track(&db, &["open", "--as-of", "2025-01-01", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 10, "header and nine denials: {}", out.stdout);
+    assert!(lines[0].starts_with("id,state,resolution,payer_id,"));
+    assert!(lines[1..].iter().all(|l| l.contains(",open,")));
+    // Nearest deadline first: the table shows the same order, with a count.
+    let table = track(&db, &["open", "--as-of", "2025-01-01"]);
+    assert!(
+        table.stdout.ends_with("9 pending denials\n"),
+        "{}",
+        table.stdout
+    );
+    let first_id = lines[1].split(',').next().expect("id");
+
+    // The same file again adds nothing.
+    let out = track(
+        &db,
+        &["ingest", "--as-of", "2025-01-01", "fixtures/835/basic.835"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("14 rows read: 0 stored, 14 skipped"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("skipped 1 remittances already in the store")
+    );
+
+    let out = track(&db, &["set", first_id, "appealed", "--note", "sent"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("denial {first_id}: open -> appealed\n"));
+    let out = track(&db, &["stats", "--as-of", "2025-01-01", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["remittances"], 1);
+    assert_eq!(v["claims"], 14);
+    assert_eq!(v["by_state"][0]["state"], "open");
+    assert_eq!(v["by_state"][0]["count"], 8);
+    assert_eq!(v["by_state"][1]["state"], "appealed");
+    assert_eq!(v["by_state"][1]["count"], 1);
+    // Nothing is overdue on the day the deadlines were counted from.
+    assert_eq!(v["overdue"], 0);
+    let later = track(&db, &["stats", "--as-of", "2026-01-01", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&later.stdout).expect("json");
+    assert_eq!(
+        v["overdue"], 6,
+        "the six denials with a deadline are past it"
+    );
+
+    let out = track(&db, &["set", "9999", "resolved"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no denial with id 9999"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_batch_with_a_broken_file_stores_nothing() {
+    let dir = Dir::new("broken");
+    let db = dir.db();
+    let broken = dir.0.join("broken.835");
+    std::fs::write(&broken, b"this is not an X12 file").expect("write");
+    let out = track(
+        &db,
+        &[
+            "ingest",
+            "--as-of",
+            "2025-01-01",
+            "fixtures/835/basic.835",
+            &broken.display().to_string(),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nothing stored: 1 of 2 inputs failed"),
+        "{}",
+        out.stderr
+    );
+    let out = track(&db, &["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["remittances"], 0);
+    // Without the broken file, the batch goes in.
+    let out = track(
+        &db,
+        &["ingest", "--as-of", "2025-01-01", "fixtures/835/basic.835"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
