@@ -21,7 +21,9 @@
 //! nothing of it is kept unless it is committed.
 //!
 //! The store holds what the report rows hold: codes, amounts, dates, the patient control
-//! number and the payer's claim number; never a patient's name or member id.
+//! number, the payer's claim number and the one-line correction proposal, which can quote a
+//! corrected member id unless the rows were made with `ReportOptions::redact`. It holds no
+//! patient names, and no error of this crate quotes a stored value.
 //!
 //! ```
 //! use denali_track::{OpenFilter, Store};
