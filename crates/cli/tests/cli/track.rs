@@ -153,3 +153,24 @@ fn a_batch_with_a_broken_file_stores_nothing() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// `--redact` keeps member ids out of the stored correction proposals, as in the report.
+#[test]
+fn redacted_ingest_stores_no_member_id() {
+    let dir = Dir::new("redact");
+    let plain = dir.0.join("plain.db").display().to_string();
+    let masked = dir.0.join("masked.db").display().to_string();
+    for (db, flag) in [(&plain, None), (&masked, Some("--redact"))] {
+        let mut args = vec!["ingest", "--as-of", "2025-01-01"];
+        args.extend(flag);
+        args.push("fixtures/835/basic.835");
+        let out = track(db, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let open = |db: &str| track(db, &["open", "--as-of", "2025-01-01", "--format", "json"]).stdout;
+    // The payer's corrected member id for PCN1009 (NM1*74), quoted in its correction.
+    assert!(open(&plain).contains("W200000009"));
+    let masked = open(&masked);
+    assert!(!masked.contains("W200000009"), "{masked}");
+    assert!(masked.contains("PCN1009"));
+}
