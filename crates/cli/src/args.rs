@@ -253,6 +253,10 @@ pub struct CorrectArgs {
     /// Rule sources.
     #[command(flatten)]
     pub rules: RulesArgs,
+    /// Mark the tracked denials of every claim written `resubmitted` in this tracking store
+    /// (see `denali track`; the 835s must have been ingested there).
+    #[arg(long, value_name = "DB")]
+    pub track: Option<PathBuf>,
     /// Payer rules and the deadline date.
     #[command(flatten)]
     pub payers: PayerArgs,

@@ -293,6 +293,24 @@ impl Store {
         Ok(before)
     }
 
+    /// Marks the open denials of one claim (payer id and CLP01, as in the report's rows)
+    /// `resubmitted`, with `note` (the corrected claim sent): what `denali correct --track`
+    /// records for each claim it wrote. Denials already appealed or closed are left as they
+    /// are. Returns how many were marked.
+    pub fn mark_resubmitted(
+        &mut self,
+        payer_id: &str,
+        pcn: &str,
+        note: &str,
+    ) -> Result<u64, Error> {
+        let n = self.conn.execute(
+            "UPDATE denial SET state = 'resubmitted', note = ?3
+             WHERE payer_id = ?1 AND pcn = ?2 AND state = 'open'",
+            params![payer_id, pcn, note],
+        )?;
+        Ok(n as u64)
+    }
+
     /// Counts and dollars by state, what is overdue on `as_of`, and the (payer, CARC) pairs
     /// with the most pending denials.
     pub fn stats(&self, as_of: NaiveDate) -> Result<Stats, Error> {

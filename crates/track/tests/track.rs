@@ -326,3 +326,36 @@ fn a_store_from_a_newer_version_is_refused() {
         other => panic!("expected a schema error, got {other:?}"),
     }
 }
+
+#[test]
+fn resubmission_marks_only_open_denials_of_that_claim() {
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows(&[("m", march())])).expect("ingest");
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    let b = open
+        .iter()
+        .find(|d| d.patient_control_number == "PCN-B")
+        .expect("B");
+    store.set_state(b.id, State::Appealed, None).expect("set");
+    assert_eq!(
+        store
+            .mark_resubmitted("PAYER1", "PCN-A", "sent f7")
+            .expect("mark"),
+        1
+    );
+    assert_eq!(
+        store
+            .mark_resubmitted("PAYER1", "PCN-B", "sent f7")
+            .expect("mark"),
+        0
+    );
+    assert_eq!(
+        store
+            .mark_resubmitted("OTHER", "PCN-A", "sent f7")
+            .expect("mark"),
+        0
+    );
+    let s = states(&store);
+    assert_eq!(s[&key("PCN-A", "2024-03-01", "16")].0, State::Resubmitted);
+    assert_eq!(s[&key("PCN-B", "2024-03-01", "197")].0, State::Appealed);
+}

@@ -62,8 +62,51 @@ pub fn run(args: &CorrectArgs) -> io::Result<ExitCode> {
     failed |= !write_file(&args.out.join("claims.csv"), out.claims_csv().as_bytes());
 
     summary(&mut io::stderr().lock(), &out, &args.out, &worklist)?;
+    if let Some(db) = &args.track {
+        failed |= !track(db, &out);
+    }
     failed |= out.failed() || edits.invalid().next().is_some();
     Ok(super::exit(failed))
+}
+
+/// Records the written claims in the tracking store: their open denials become
+/// `resubmitted`, noted with the file and frequency sent. False when the store failed.
+fn track(db: &Path, out: &CorrectOutcome) -> bool {
+    let mut store = match denali_track::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("denali: {}: {e}", db.display());
+            return false;
+        }
+    };
+    let (mut claims, mut denials) = (0u64, 0u64);
+    for c in out
+        .claims
+        .iter()
+        .filter(|c| c.disposition == Disposition::Written)
+    {
+        let sent: Vec<String> = c
+            .written
+            .iter()
+            .map(|w| format!("{} (frequency {})", w.file, w.frequency))
+            .collect();
+        let note = format!("corrected claim written: {}", sent.join(", "));
+        match store.mark_resubmitted(c.payer_id.as_deref().unwrap_or_default(), &c.claim, &note) {
+            Ok(n) => {
+                claims += 1;
+                denials += n;
+            }
+            Err(e) => {
+                eprintln!("denali: {}: {e}", db.display());
+                return false;
+            }
+        }
+    }
+    eprintln!(
+        "tracked: {denials} open denials of {claims} written claims marked resubmitted in {}",
+        db.display()
+    );
+    true
 }
 
 /// Rules, payer rules, the deadline date and the edits.

@@ -174,3 +174,73 @@ fn redacted_ingest_stores_no_member_id() {
     assert!(!masked.contains("W200000009"), "{masked}");
     assert!(masked.contains("PCN1009"));
 }
+
+/// `denali correct --track` marks the denials of the claims it wrote `resubmitted`, with the
+/// file sent; the others stay open.
+#[test]
+fn correct_marks_written_claims_resubmitted() {
+    let dir = Dir::new("correct");
+    let db = dir.db();
+    let remits = [
+        "fixtures/correct/summit.835",
+        "fixtures/correct/northern.835",
+    ];
+    let mut args = vec!["ingest", "--as-of", "2025-06-01"];
+    args.extend(remits);
+    assert_eq!(track(&db, &args).code, 0);
+    let out_dir = dir.0.join("corrected").display().to_string();
+    let out = run(&[
+        "correct",
+        "--remit",
+        remits[0],
+        remits[1],
+        "--claims",
+        "fixtures/correct/clinic-837p.837",
+        "fixtures/correct/hospital-837i.837",
+        "--edits",
+        "fixtures/correct/edits.toml",
+        "--payer-rules",
+        "fixtures/correct/payer-rules.toml",
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        &out_dir,
+        "--track",
+        &db,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("14 denied: 10 written"),
+        "{}",
+        out.stderr
+    );
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("tracked: "))
+        .expect("a tracked line");
+    let marked: usize = line["tracked: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(line.contains("of 10 written claims"), "{line}");
+    let open = track(&db, &["open", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&open.stdout).expect("json");
+    let rows = v.as_array().expect("array");
+    let resubmitted: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|d| d["state"] == "resubmitted")
+        .collect();
+    assert_eq!(resubmitted.len(), marked);
+    assert!(marked >= 10, "every written claim had at least one denial");
+    assert!(resubmitted.iter().all(|d| {
+        d["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("corrected claim written: corrected-837"))
+    }));
+    assert!(
+        rows.iter().any(|d| d["state"] == "open"),
+        "worklisted claims stay open"
+    );
+}
