@@ -15,9 +15,10 @@
 //!
 //! Ingesting is idempotent: a remittance is known by its payer, trace number (TRN02) and
 //! payment date, so the same payment sent twice, or a file ingested again, adds nothing.
-//! Remittances can come in any order: a denial from an older remittance, ingested after the
-//! claim's later adjudication, is stored already closed. (Two adjudications of one claim on
-//! the same payment date are ordered as they were ingested.) One ingest is one transaction:
+//! Remittances can come in any order: a denial is closed by the first adjudication after it
+//! (by payment date), whichever was ingested first, so a denial from an older remittance,
+//! ingested after the claim's later adjudication, is stored already closed. (Two
+//! adjudications of one claim on the same payment date are ordered as they were ingested.) One ingest is one transaction:
 //! nothing of it is kept unless it is committed.
 //!
 //! The store holds what the report rows hold: codes, amounts, dates, the patient control
@@ -713,6 +714,25 @@ impl Ingest<'_> {
             } else {
                 "readjudicated"
             };
+            // A denial is closed by the first adjudication after it. One already closed by a
+            // later adjudication (remittances ingested out of order) is closed by this one
+            // instead, so the outcome does not depend on the order of ingests.
+            self.tx
+                .prepare_cached(
+                    "UPDATE denial SET resolution = ?1, resolved_by = ?2
+                     WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5
+                         AND payment_date <= ?6
+                         AND state = 'resolved' AND resolution IN ('paid', 'readjudicated')
+                         AND resolved_by IN (SELECT id FROM claim WHERE payment_date > ?6)",
+                )?
+                .execute(params![
+                    resolution,
+                    id,
+                    row.payer_id,
+                    row.patient_control_number,
+                    remittance,
+                    row.payment_date
+                ])?;
             let n = self
                 .tx
                 .prepare_cached(

@@ -359,3 +359,81 @@ fn resubmission_marks_only_open_denials_of_that_claim() {
     assert_eq!(s[&key("PCN-A", "2024-03-01", "16")].0, State::Resubmitted);
     assert_eq!(s[&key("PCN-B", "2024-03-01", "197")].0, State::Appealed);
 }
+
+mod any_order {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A remittance of `month` (2024) adjudicating claims A, B and C as `outcomes` says:
+    /// `paid`, denied with that CARC, or not in this remittance.
+    fn remittance(month: u32, outcomes: &[Option<&'static str>; 3]) -> String {
+        const PCNS: [&str; 3] = ["PCN-A", "PCN-B", "PCN-C"];
+        let claims: Vec<Claim> = PCNS
+            .iter()
+            .zip(outcomes)
+            .filter_map(|(pcn, o)| {
+                o.map(|carc| match carc {
+                    "paid" => claim(pcn, "1", 100, 100, None),
+                    carc => claim(pcn, "1", 100, 0, Some(("CO", carc))),
+                })
+            })
+            .collect();
+        remit(&format!("T{month}"), &format!("2024{month:02}01"), &claims)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Remittances of distinct months, each adjudicating some of three claims (paid, or
+        /// denied for one of three reasons), give the same states, resolutions and closing
+        /// adjudications whatever order they are ingested in, one at a time or as one batch.
+        #[test]
+        fn the_store_ends_the_same_in_any_ingest_order(
+            months in proptest::collection::vec(
+                proptest::array::uniform3(proptest::option::of(prop_oneof![
+                    Just("paid"), Just("16"), Just("197"), Just("50"),
+                ])),
+                1..6,
+            ),
+            order in any::<proptest::sample::Index>(),
+        ) {
+            let files: Vec<(String, String)> = months
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (format!("m{i}"), remittance(i as u32 + 1, o)))
+                .collect();
+            let closed = |store: &Store| {
+                let mut out = BTreeMap::new();
+                let mut id = 1;
+                while let Ok(d) = store.denial(id) {
+                    out.insert(
+                        (d.patient_control_number, d.payment_date, d.carc),
+                        (d.state, d.resolution, d.resolved_on, d.resolved_outcome),
+                    );
+                    id += 1;
+                }
+                out
+            };
+            let mut forward = Store::in_memory().expect("store");
+            for (name, text) in &files {
+                forward.ingest(rows(&[(name.as_str(), text.clone())])).expect("ingest");
+            }
+            let want = closed(&forward);
+            // Rotated and reversed, one file per ingest.
+            let k = order.index(files.len());
+            let mut turned: Vec<_> = files[k..].iter().chain(&files[..k]).cloned().collect();
+            turned.reverse();
+            let mut other = Store::in_memory().expect("store");
+            for (name, text) in &turned {
+                other.ingest(rows(&[(name.as_str(), text.clone())])).expect("ingest");
+            }
+            prop_assert_eq!(&closed(&other), &want);
+            // All in one batch.
+            let batch: Vec<(&str, String)> =
+                turned.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+            let mut one = Store::in_memory().expect("store");
+            one.ingest(rows(&batch)).expect("ingest");
+            prop_assert_eq!(&closed(&one), &want);
+        }
+    }
+}
