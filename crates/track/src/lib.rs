@@ -209,6 +209,9 @@ impl Store {
     }
 
     fn init(conn: Connection) -> Result<Store, Error> {
+        // Another `denali track` writing the same file holds its lock for one ingest: wait for
+        // it rather than fail at once.
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION {
             return Err(Error::Schema {

@@ -244,3 +244,24 @@ fn correct_marks_written_claims_resubmitted() {
         "worklisted claims stay open"
     );
 }
+
+/// A file that is not a store is named, and left as it was.
+#[test]
+fn a_file_that_is_not_a_store_is_refused() {
+    let dir = Dir::new("notdb");
+    let path = dir.0.join("notes.txt");
+    let text = "these are someone's notes, not a database\n".repeat(100);
+    std::fs::write(&path, &text).expect("write");
+    let out = track(&path.display().to_string(), &["stats"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("notes.txt: tracking store:"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("someone"),
+        "no file content in the message"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+}
