@@ -37,6 +37,7 @@ echo "| what | input | time | throughput | peak RSS |"
 echo "|---|---|---|---|---|"
 measure "floor: wc -l (835)" "$b835" $one wc -l "$dir/gen.835"
 measure "denali validate (tokenize + typed 835 + balancing)" "$b835" $one "$bin/denali" validate "$dir/gen.835"
+measure "denali balance (tokenize + borrowed 835 view: header, balancing, totals)" "$b835" $one "$bin/denali" balance "$dir/gen.835"
 measure "denali report --format csv --threads 1" "$b835" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/gen.835"
 measure "denali report --format csv --threads 2, one file (read beside its assessment)" "$b835" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835"
 measure "denali report --format csv, 2 threads, same file as 4 inputs" "$((b835 * 4))" "$bin/denali" report --threads 2 --as-of 2025-01-01 --format csv "$dir/gen.835" "$dir/gen.835" "$dir/gen.835" "$dir/gen.835"
@@ -60,5 +61,6 @@ if [ "$big" != 0 ]; then
   cat "$dir/big.835" > /dev/null
   measure "floor: wc -l ($big 835)" "$bbig" $one wc -l "$dir/big.835"
   measure "denali validate ($big 835)" "$bbig" $one "$bin/denali" validate "$dir/big.835"
+  measure "denali balance ($big 835)" "$bbig" $one "$bin/denali" balance "$dir/big.835"
   measure "denali report --format csv --threads 1 ($big 835)" "$bbig" $one "$bin/denali" report --threads 1 --as-of 2025-01-01 --format csv "$dir/big.835"
 fi

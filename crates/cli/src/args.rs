@@ -20,6 +20,9 @@ pub enum Command {
     Parse(ParseArgs),
     /// Check X12 files: envelopes, counts, values and balancing; print the diagnostics.
     Validate(ValidateArgs),
+    /// Balance 835 payments for posting: per transaction set, claim charges and payments,
+    /// provider adjustments and BPR02, and every line, claim or payment that does not balance.
+    Balance(BalanceArgs),
     /// Explain adjustment codes: `16`, `CO-16`, `N290`, `"CO-16 N290"` (group, CARC and RARCs
     /// in one argument are explained together).
     Explain(ExplainArgs),
@@ -343,6 +346,17 @@ pub enum ValidateFormat {
     Text,
     /// One JSON document per file, one per line.
     Json,
+}
+
+/// `denali balance`.
+#[derive(Debug, clap::Args)]
+pub struct BalanceArgs {
+    /// Input files; `-` (or none) reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format: text, or one JSON document per transaction set.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
 }
 
 /// `denali validate`.

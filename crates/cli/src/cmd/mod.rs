@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod balance;
 mod correct;
 mod explain;
 mod fmt;
@@ -19,6 +20,7 @@ pub fn run(args: Args) -> io::Result<ExitCode> {
     match args.command {
         Command::Parse(a) => parse::run(&a),
         Command::Validate(a) => validate::run(&a),
+        Command::Balance(a) => balance::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Correct(a) => correct::run(&a),
