@@ -13,8 +13,10 @@
 //! [`Store::set_state`] (appealed, resubmitted, written off), and [`Store::open_denials`] is the
 //! work queue: what is still open, nearest deadline first.
 //!
-//! Ingesting is idempotent: a remittance is known by its payer, trace number (TRN02) and
-//! payment date, so the same payment sent twice, or a file ingested again, adds nothing.
+//! Ingesting is idempotent: a remittance with the payer, trace number (TRN02), payment date
+//! and claims (CLP01, CLP07, CLP02, in order) of one already stored is the same payment sent
+//! again, or a file ingested again, and adds nothing. One that shares only the trace number
+//! (test files do this) is stored, and counted apart.
 //! Remittances can come in any order: a denial is closed by the first adjudication after it
 //! (by payment date), whichever was ingested first, so a denial from an older remittance,
 //! ingested after the claim's later adjudication, is stored already closed. (Two
@@ -37,7 +39,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -142,12 +143,14 @@ CREATE TABLE IF NOT EXISTS remittance (
     payer_id TEXT NOT NULL,
     trace_number TEXT NOT NULL,
     payment_date TEXT NOT NULL,
-    -- the input's name when the remittance has no trace number, else empty
-    file_key TEXT NOT NULL,
     file TEXT NOT NULL,
     payer_name TEXT NOT NULL,
-    UNIQUE (payer_id, trace_number, payment_date, file_key)
+    claims INTEGER NOT NULL,
+    -- what tells a payment sent again from another that shares its trace number: a hash of
+    -- its claims' CLP01, CLP07 and CLP02, in order
+    fingerprint TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS remittance_by_key ON remittance (payer_id, trace_number, payment_date);
 CREATE TABLE IF NOT EXISTS claim (
     id INTEGER PRIMARY KEY,
     remittance_id INTEGER NOT NULL REFERENCES remittance(id),
@@ -241,12 +244,17 @@ impl Store {
     /// Starts an ingest to which rows are pushed one at a time ([`Ingest::row`]); nothing is
     /// kept unless [`Ingest::commit`] is called.
     pub fn begin(&mut self) -> Result<Ingest<'_>, Error> {
+        let tx = self.conn.transaction()?;
+        let first_id: i64 =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM remittance", [], |r| {
+                r.get(0)
+            })?;
         Ok(Ingest {
-            tx: self.conn.transaction()?,
+            tx,
+            first_id,
             counts: IngestCounts::default(),
             current: None,
             claim: None,
-            done: HashSet::new(),
         })
     }
 
@@ -489,8 +497,13 @@ pub struct IngestCounts {
     pub rows_skipped: u64,
     /// Remittances stored.
     pub remittances: u64,
-    /// Remittances skipped as already stored.
+    /// Remittances skipped as already stored (by an earlier ingest, or earlier in this one).
     pub remittances_skipped: u64,
+    /// Each remittance skipped, in the order read.
+    pub skipped: Vec<SkippedRemittance>,
+    /// Remittances stored although one with the same payer, trace number and payment date but
+    /// other claims was stored before: two payments under one trace number.
+    pub shared_trace: u64,
     /// Claims stored.
     pub claims: u64,
     /// Denials stored (pending or, from an older remittance, already closed).
@@ -499,6 +512,26 @@ pub struct IngestCounts {
     pub denials_already_closed: u64,
     /// Earlier denials closed by the claims of this ingest.
     pub denials_closed: u64,
+}
+
+/// A remittance not stored because the same payment (payer, trace number, payment date and
+/// claims) was stored already.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedRemittance {
+    /// The input it was read from.
+    pub file: String,
+    /// Payer id.
+    pub payer_id: String,
+    /// TRN02.
+    pub trace_number: String,
+    /// Payment date (ISO).
+    pub payment_date: String,
+    /// Claims it holds.
+    pub claims: u64,
+    /// The input the stored one was read from.
+    pub stored_from: String,
+    /// Stored earlier in this same ingest (the same payment twice in one batch).
+    pub in_this_ingest: bool,
 }
 
 /// Denials in one state.
@@ -540,14 +573,12 @@ pub struct Stats {
     pub recurring: Vec<Recurring>,
 }
 
-/// A remittance's identity: payer, trace number and payment date; the input's name stands in
-/// for a trace number that is missing.
+/// What consecutive rows of one remittance share: payer, trace number and payment date.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct RemitKey {
     payer_id: String,
     trace_number: String,
     payment_date: String,
-    file_key: String,
 }
 
 impl RemitKey {
@@ -556,11 +587,6 @@ impl RemitKey {
             payer_id: row.payer_id.clone(),
             trace_number: row.trace_number.clone(),
             payment_date: row.payment_date.clone(),
-            file_key: if row.trace_number.is_empty() {
-                row.file.clone()
-            } else {
-                String::new()
-            },
         }
     }
 
@@ -568,7 +594,23 @@ impl RemitKey {
         self.payer_id == row.payer_id
             && self.trace_number == row.trace_number
             && self.payment_date == row.payment_date
-            && (self.file_key.is_empty() || self.file_key == row.file)
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that is the same on every machine and in every version (the
+/// standard library's is not promised to be), for remittance fingerprints kept in the file.
+#[derive(Clone, Copy, Debug)]
+struct Fnv(u64);
+
+impl Fnv {
+    const START: Fnv = Fnv(0xcbf2_9ce4_8422_2325);
+
+    fn add(mut self, bytes: &[u8]) -> Fnv {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
     }
 }
 
@@ -576,8 +618,16 @@ impl RemitKey {
 struct Current {
     key: RemitKey,
     file: String,
-    /// `None` when its rows are skipped.
-    id: Option<i64>,
+    /// Its row, inserted under a savepoint: kept or rolled back when it ends.
+    id: i64,
+    /// Its claims' fingerprint so far.
+    fingerprint: Fnv,
+    /// What it added, counted into the totals only if it is kept.
+    rows: u64,
+    claims: u64,
+    denials: u64,
+    denials_already_closed: u64,
+    denials_closed: u64,
 }
 
 /// The claim the rows being pushed belong to: consecutive rows with the same CLP01, CLP07,
@@ -593,11 +643,11 @@ struct OpenClaim {
 /// An ingest in progress: one SQLite transaction.
 pub struct Ingest<'s> {
     tx: Transaction<'s>,
+    /// The first remittance id this ingest gives: lower ones were stored before it.
+    first_id: i64,
     counts: IngestCounts,
     current: Option<Current>,
     claim: Option<OpenClaim>,
-    /// Remittances stored or skipped by this ingest: seen again later, they are duplicates.
-    done: HashSet<RemitKey>,
 }
 
 impl fmt::Debug for Ingest<'_> {
@@ -618,19 +668,21 @@ impl Ingest<'_> {
             .as_ref()
             .is_some_and(|c| c.file == row.file && c.key.matches(row));
         if !same_remittance {
+            self.end_remittance()?;
             self.start_remittance(row)?;
         }
-        let Some(remittance) = self.current.as_ref().and_then(|c| c.id) else {
-            self.counts.rows_skipped += 1;
-            return Ok(());
-        };
-        self.counts.rows_stored += 1;
         let same_claim = self.claim.as_ref().is_some_and(|c| {
             c.pcn == row.patient_control_number
                 && c.icn == row.payer_claim_control_number
                 && c.status == row.claim_status
                 && c.outcome == row.outcome
         });
+        let Some(remittance) = self.current.as_mut().map(|c| {
+            c.rows += 1;
+            c.id
+        }) else {
+            return Ok(());
+        };
         if !same_claim {
             self.start_claim(remittance, row)?;
         }
@@ -641,53 +693,101 @@ impl Ingest<'_> {
         Ok(())
     }
 
+    /// Opens a remittance: its row, under a savepoint, so that it can be taken back whole if it
+    /// turns out to be a payment already stored.
     fn start_remittance(&mut self, row: &Row) -> Result<(), Error> {
         self.claim = None;
-        let key = RemitKey::of(row);
-        let known = self.done.contains(&key)
-            || self
-                .tx
-                .prepare_cached(
-                    "SELECT id FROM remittance WHERE payer_id = ?1 AND trace_number = ?2
-                         AND payment_date = ?3 AND file_key = ?4",
-                )?
-                .query_row(
-                    params![
-                        key.payer_id,
-                        key.trace_number,
-                        key.payment_date,
-                        key.file_key
-                    ],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                .is_some();
-        let id = if known {
-            self.counts.remittances_skipped += 1;
-            None
-        } else {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO remittance (payer_id, trace_number, payment_date, file_key, file,
-                     payer_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    key.payer_id,
-                    key.trace_number,
-                    key.payment_date,
-                    key.file_key,
-                    row.file,
-                    row.payer_name
-                ])?;
-            self.counts.remittances += 1;
-            Some(self.tx.last_insert_rowid())
-        };
-        self.done.insert(key.clone());
+        self.tx.execute_batch("SAVEPOINT remittance")?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO remittance (payer_id, trace_number, payment_date, file, payer_name,
+                     claims, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, 0, '')",
+            )?
+            .execute(params![
+                row.payer_id,
+                row.trace_number,
+                row.payment_date,
+                row.file,
+                row.payer_name
+            ])?;
         self.current = Some(Current {
-            key,
+            key: RemitKey::of(row),
             file: row.file.clone(),
-            id,
+            id: self.tx.last_insert_rowid(),
+            fingerprint: Fnv::START,
+            rows: 0,
+            claims: 0,
+            denials: 0,
+            denials_already_closed: 0,
+            denials_closed: 0,
         });
+        Ok(())
+    }
+
+    /// Closes the remittance being read: rolled back and listed as skipped when the same
+    /// payment is stored already, else kept and counted.
+    fn end_remittance(&mut self) -> Result<(), Error> {
+        let Some(c) = self.current.take() else {
+            return Ok(());
+        };
+        let fingerprint = format!("{:016x}", c.fingerprint.0);
+        let same: Option<(i64, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, file FROM remittance WHERE payer_id = ?1 AND trace_number = ?2
+                     AND payment_date = ?3 AND fingerprint = ?4 AND claims = ?5 AND id <> ?6
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    c.key.payer_id,
+                    c.key.trace_number,
+                    c.key.payment_date,
+                    fingerprint,
+                    c.claims as i64,
+                    c.id
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((stored, stored_from)) = same {
+            self.tx
+                .execute_batch("ROLLBACK TO remittance; RELEASE remittance")?;
+            self.counts.rows_skipped += c.rows;
+            self.counts.remittances_skipped += 1;
+            self.counts.skipped.push(SkippedRemittance {
+                file: c.file,
+                payer_id: c.key.payer_id,
+                trace_number: c.key.trace_number,
+                payment_date: c.key.payment_date,
+                claims: c.claims,
+                stored_from,
+                in_this_ingest: stored >= self.first_id,
+            });
+            return Ok(());
+        }
+        let shared: bool = self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM remittance WHERE payer_id = ?1
+                     AND trace_number = ?2 AND payment_date = ?3 AND id <> ?4)",
+            )?
+            .query_row(
+                params![c.key.payer_id, c.key.trace_number, c.key.payment_date, c.id],
+                |r| r.get(0),
+            )?;
+        self.tx
+            .prepare_cached("UPDATE remittance SET claims = ?1, fingerprint = ?2 WHERE id = ?3")?
+            .execute(params![c.claims as i64, fingerprint, c.id])?;
+        self.tx.execute_batch("RELEASE remittance")?;
+        let t = &mut self.counts;
+        t.rows_stored += c.rows;
+        t.remittances += 1;
+        t.shared_trace += u64::from(shared);
+        t.claims += c.claims;
+        t.denials += c.denials;
+        t.denials_already_closed += c.denials_already_closed;
+        t.denials_closed += c.denials_closed;
         Ok(())
     }
 
@@ -707,7 +807,17 @@ impl Ingest<'_> {
                 row.payment_date
             ])?;
         let id = self.tx.last_insert_rowid();
-        self.counts.claims += 1;
+        if let Some(c) = self.current.as_mut() {
+            c.claims += 1;
+            c.fingerprint = c
+                .fingerprint
+                .add(row.patient_control_number.as_bytes())
+                .add(&[0x1f])
+                .add(row.payer_claim_control_number.as_bytes())
+                .add(&[0x1f])
+                .add(row.claim_status.as_bytes())
+                .add(&[0x1e]);
+        }
         // An adjudication (paid, partially or wholly denied) closes the pending denials of the
         // claim's earlier adjudications (other remittances, paid on or before this one); a
         // reversal takes a payment back and a pended claim decides nothing.
@@ -752,7 +862,9 @@ impl Ingest<'_> {
                     remittance,
                     row.payment_date
                 ])?;
-            self.counts.denials_closed += n as u64;
+            if let Some(c) = self.current.as_mut() {
+                c.denials_closed += n as u64;
+            }
         }
         self.claim = Some(OpenClaim {
             id,
@@ -825,15 +937,16 @@ impl Ingest<'_> {
                 resolution,
                 resolved_by
             ])?;
-        self.counts.denials += 1;
-        if later.is_some() {
-            self.counts.denials_already_closed += 1;
+        if let Some(c) = self.current.as_mut() {
+            c.denials += 1;
+            c.denials_already_closed += u64::from(later.is_some());
         }
         Ok(())
     }
 
     /// Keeps everything pushed, and says what it was.
-    pub fn commit(self) -> Result<IngestCounts, Error> {
+    pub fn commit(mut self) -> Result<IngestCounts, Error> {
+        self.end_remittance()?;
         self.tx.commit()?;
         Ok(self.counts)
     }

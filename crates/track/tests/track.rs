@@ -217,12 +217,21 @@ fn the_same_payment_is_stored_once() {
         .expect("ingest");
     assert_eq!((c.rows, c.rows_stored, c.rows_skipped), (6, 3, 3));
     assert_eq!((c.remittances, c.remittances_skipped), (1, 1));
+    let s = &c.skipped[0];
+    assert_eq!(
+        (s.file.as_str(), s.stored_from.as_str()),
+        ("copy.835", "one.835")
+    );
+    assert!(s.in_this_ingest);
+    assert_eq!((s.trace_number.as_str(), s.claims), ("T1", 3));
     // And again later.
     let c = store
         .ingest(rows(&[("again.835", march())]))
         .expect("ingest");
     assert_eq!((c.rows, c.rows_stored, c.rows_skipped), (3, 0, 3));
     assert_eq!((c.remittances, c.claims, c.denials), (0, 0, 0));
+    assert!(!c.skipped[0].in_this_ingest);
+    assert_eq!(c.shared_trace, 0);
     let stats = store
         .stats(NaiveDate::from_ymd_opt(2024, 5, 1).expect("date"))
         .expect("stats");
@@ -436,4 +445,54 @@ mod any_order {
             prop_assert_eq!(&closed(&one), &want);
         }
     }
+}
+
+/// Two payments under one trace number (test files do this): the second has other claims, so
+/// it is stored, and counted apart; sent again, each is recognised.
+#[test]
+fn a_trace_number_shared_by_two_payments_keeps_both() {
+    let other = remit(
+        "T1",
+        "20240301",
+        &[claim("PCN-D", "1", 80, 0, Some(("CO", "16")))],
+    );
+    let mut store = Store::in_memory().expect("store");
+    let c = store
+        .ingest(rows(&[
+            ("march.835", march()),
+            ("other.835", other.clone()),
+        ]))
+        .expect("ingest");
+    assert_eq!(
+        (c.remittances, c.remittances_skipped, c.shared_trace),
+        (2, 0, 1)
+    );
+    assert_eq!((c.claims, c.denials, c.rows_stored), (4, 3, 4));
+    let c = store
+        .ingest(rows(&[("other.835", other), ("march.835", march())]))
+        .expect("ingest");
+    assert_eq!(
+        (c.remittances, c.remittances_skipped, c.rows_skipped),
+        (0, 2, 4)
+    );
+    assert_eq!(
+        store
+            .open_denials(&OpenFilter::default())
+            .expect("open")
+            .len(),
+        3
+    );
+}
+
+/// A repeated payment is taken back whole: the denials it would have closed stay open.
+#[test]
+fn a_skipped_payment_closes_nothing() {
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows(&[("m", march())])).expect("ingest");
+    store.ingest(rows(&[("a", april())])).expect("ingest");
+    // A's March denial was closed by April; reopen it by hand, then ingest April again.
+    store.set_state(1, State::Open, None).expect("reopen");
+    let c = store.ingest(rows(&[("a-again", april())])).expect("ingest");
+    assert_eq!((c.remittances_skipped, c.denials_closed), (1, 0));
+    assert_eq!(store.denial(1).expect("denial").state, State::Open);
 }

@@ -119,11 +119,31 @@ fn ingest(store: &mut Store, args: &TrackIngestArgs) -> Result<ExitCode, Failure
         "stored {} remittances, {} claims, {} denials ({} already closed by a later adjudication in the store)",
         c.remittances, c.claims, c.denials, c.denials_already_closed
     )?;
+    let repeats = c.skipped.iter().filter(|s| s.in_this_ingest).count();
     writeln!(
         out,
-        "skipped {} remittances already in the store",
-        c.remittances_skipped
+        "skipped {} remittances already stored ({} by an earlier ingest, {} earlier in this batch)",
+        c.remittances_skipped,
+        c.skipped.len() - repeats,
+        repeats
     )?;
+    for s in c.skipped.iter().take(SKIPPED_SHOWN) {
+        writeln!(
+            out,
+            "  {}: trace {}, payer {}, paid {}, {} claims: the payment stored from {}",
+            s.file, s.trace_number, s.payer_id, s.payment_date, s.claims, s.stored_from
+        )?;
+    }
+    if c.skipped.len() > SKIPPED_SHOWN {
+        writeln!(out, "  … {} more", c.skipped.len() - SKIPPED_SHOWN)?;
+    }
+    if c.shared_trace > 0 {
+        writeln!(
+            out,
+            "stored {} remittances whose payer, trace number and date another stored remittance has, with other claims: two payments under one trace number",
+            c.shared_trace
+        )?;
+    }
     writeln!(
         out,
         "closed {} earlier denials: their claims were adjudicated again",
@@ -131,6 +151,9 @@ fn ingest(store: &mut Store, args: &TrackIngestArgs) -> Result<ExitCode, Failure
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Skipped remittances listed by name (all are counted).
+const SKIPPED_SHOWN: usize = 10;
 
 fn as_of(arg: &Option<String>) -> Result<NaiveDate, Failure> {
     match arg {

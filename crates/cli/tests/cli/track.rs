@@ -87,8 +87,18 @@ fn ingest_queue_and_states() {
         out.stdout
     );
     assert!(
+        out.stdout.contains(
+            "skipped 1 remittances already stored (1 by an earlier ingest, 0 earlier in this batch)"
+        ),
+        "{}",
         out.stdout
-            .contains("skipped 1 remittances already in the store")
+    );
+    assert!(
+        out.stdout.contains(
+            "  fixtures/835/basic.835: trace EFT0001001, payer SUMMIT01, paid 2025-03-14, 14 claims: the payment stored from fixtures/835/basic.835"
+        ),
+        "{}",
+        out.stdout
     );
 
     let out = track(&db, &["set", first_id, "appealed", "--note", "sent"]);
@@ -264,4 +274,42 @@ fn a_file_that_is_not_a_store_is_refused() {
         "no file content in the message"
     );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+}
+
+/// The external samples in one ingest: every row is stored or skipped as a payment already
+/// stored (libraries copy each other's examples), and nothing fails.
+#[test]
+fn the_external_samples_go_in_whole() {
+    let Some(dir) = crate::util::external() else {
+        return;
+    };
+    let files: Vec<String> = crate::util::sources(&dir)
+        .into_iter()
+        .filter(|s| s.tx.contains("835") && !s.tx.contains("invalid"))
+        .map(|s| dir.join(&s.path).display().to_string())
+        .collect();
+    assert!(files.len() > 10);
+    let store = Dir::new("external");
+    let db = store.db();
+    let mut args = vec!["ingest", "--as-of", "2025-01-01"];
+    args.extend(files.iter().map(String::as_str));
+    let out = track(&db, &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first = out.stdout.lines().next().expect("a counts line");
+    let n: Vec<u64> = first
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(n.len(), 3, "{first}");
+    assert_eq!(n[0], n[1] + n[2], "rows read = stored + skipped: {first}");
+    assert!(n[1] > 0, "{first}");
+    // A second ingest of the same files stores nothing.
+    let again = track(&db, &args);
+    assert!(
+        again
+            .stdout
+            .starts_with(&format!("{} rows read: 0 stored, {} skipped", n[0], n[0])),
+        "{}",
+        again.stdout
+    );
 }
