@@ -618,16 +618,41 @@ impl Fnv {
 struct Current {
     key: RemitKey,
     file: String,
-    /// Its row, inserted under a savepoint: kept or rolled back when it ends.
-    id: i64,
+    mode: Mode,
     /// Its claims' fingerprint so far.
     fingerprint: Fnv,
-    /// What it added, counted into the totals only if it is kept.
+    /// What it added, counted into the totals when it ends.
     rows: u64,
     claims: u64,
     denials: u64,
     denials_already_closed: u64,
     denials_closed: u64,
+}
+
+/// How the rows of a remittance are taken.
+enum Mode {
+    /// No stored remittance has its payer, trace number and date: stored as they come, under
+    /// this remittance id.
+    Insert(i64),
+    /// One has: the rows are held until the remittance ends, and stored only if its claims
+    /// differ (the same payment again is the common case, and costs no writes).
+    Compare(Vec<Row>),
+}
+
+impl Current {
+    fn new(row: &Row, mode: Mode) -> Current {
+        Current {
+            key: RemitKey::of(row),
+            file: row.file.clone(),
+            mode,
+            fingerprint: Fnv::START,
+            rows: 0,
+            claims: 0,
+            denials: 0,
+            denials_already_closed: 0,
+            denials_closed: 0,
+        }
+    }
 }
 
 /// The claim the rows being pushed belong to: consecutive rows with the same CLP01, CLP07,
@@ -638,6 +663,18 @@ struct OpenClaim {
     icn: String,
     status: String,
     outcome: String,
+}
+
+impl OpenClaim {
+    fn of(id: i64, row: &Row) -> OpenClaim {
+        OpenClaim {
+            id,
+            pcn: row.patient_control_number.clone(),
+            icn: row.payer_claim_control_number.clone(),
+            status: row.claim_status.clone(),
+            outcome: row.outcome.clone(),
+        }
+    }
 }
 
 /// An ingest in progress: one SQLite transaction.
@@ -671,17 +708,41 @@ impl Ingest<'_> {
             self.end_remittance()?;
             self.start_remittance(row)?;
         }
+        self.push(row)
+    }
+
+    /// Adds a row to the remittance being read.
+    fn push(&mut self, row: &Row) -> Result<(), Error> {
         let same_claim = self.claim.as_ref().is_some_and(|c| {
             c.pcn == row.patient_control_number
                 && c.icn == row.payer_claim_control_number
                 && c.status == row.claim_status
                 && c.outcome == row.outcome
         });
-        let Some(remittance) = self.current.as_mut().map(|c| {
-            c.rows += 1;
-            c.id
-        }) else {
+        let Some(cur) = self.current.as_mut() else {
             return Ok(());
+        };
+        cur.rows += 1;
+        if !same_claim {
+            cur.claims += 1;
+            cur.fingerprint = cur
+                .fingerprint
+                .add(row.patient_control_number.as_bytes())
+                .add(&[0x1f])
+                .add(row.payer_claim_control_number.as_bytes())
+                .add(&[0x1f])
+                .add(row.claim_status.as_bytes())
+                .add(&[0x1e]);
+        }
+        let remittance = match &mut cur.mode {
+            Mode::Compare(held) => {
+                held.push(row.clone());
+                if !same_claim {
+                    self.claim = Some(OpenClaim::of(0, row));
+                }
+                return Ok(());
+            }
+            Mode::Insert(id) => *id,
         };
         if !same_claim {
             self.start_claim(remittance, row)?;
@@ -693,11 +754,30 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    /// Opens a remittance: its row, under a savepoint, so that it can be taken back whole if it
-    /// turns out to be a payment already stored.
+    /// Opens a remittance: stored as it comes, or held for comparison when a stored one has
+    /// its payer, trace number and date.
     fn start_remittance(&mut self, row: &Row) -> Result<(), Error> {
         self.claim = None;
-        self.tx.execute_batch("SAVEPOINT remittance")?;
+        let known: bool = self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM remittance WHERE payer_id = ?1
+                     AND trace_number = ?2 AND payment_date = ?3)",
+            )?
+            .query_row(
+                params![row.payer_id, row.trace_number, row.payment_date],
+                |r| r.get(0),
+            )?;
+        let mode = if known {
+            Mode::Compare(Vec::new())
+        } else {
+            Mode::Insert(self.insert_remittance(row)?)
+        };
+        self.current = Some(Current::new(row, mode));
+        Ok(())
+    }
+
+    fn insert_remittance(&mut self, row: &Row) -> Result<i64, Error> {
         self.tx
             .prepare_cached(
                 "INSERT INTO remittance (payer_id, trace_number, payment_date, file, payer_name,
@@ -710,32 +790,39 @@ impl Ingest<'_> {
                 row.file,
                 row.payer_name
             ])?;
-        self.current = Some(Current {
-            key: RemitKey::of(row),
-            file: row.file.clone(),
-            id: self.tx.last_insert_rowid(),
-            fingerprint: Fnv::START,
-            rows: 0,
-            claims: 0,
-            denials: 0,
-            denials_already_closed: 0,
-            denials_closed: 0,
-        });
-        Ok(())
+        Ok(self.tx.last_insert_rowid())
     }
 
-    /// Closes the remittance being read: rolled back and listed as skipped when the same
-    /// payment is stored already, else kept and counted.
+    /// Closes the remittance being read: a held one that is a stored payment again is listed as
+    /// skipped, one that is not is stored now; a stored one is counted.
     fn end_remittance(&mut self) -> Result<(), Error> {
         let Some(c) = self.current.take() else {
             return Ok(());
         };
         let fingerprint = format!("{:016x}", c.fingerprint.0);
+        let held = match c.mode {
+            Mode::Insert(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE remittance SET claims = ?1, fingerprint = ?2 WHERE id = ?3",
+                    )?
+                    .execute(params![c.claims as i64, fingerprint, id])?;
+                let t = &mut self.counts;
+                t.rows_stored += c.rows;
+                t.remittances += 1;
+                t.claims += c.claims;
+                t.denials += c.denials;
+                t.denials_already_closed += c.denials_already_closed;
+                t.denials_closed += c.denials_closed;
+                return Ok(());
+            }
+            Mode::Compare(held) => held,
+        };
         let same: Option<(i64, String)> = self
             .tx
             .prepare_cached(
                 "SELECT id, file FROM remittance WHERE payer_id = ?1 AND trace_number = ?2
-                     AND payment_date = ?3 AND fingerprint = ?4 AND claims = ?5 AND id <> ?6
+                     AND payment_date = ?3 AND fingerprint = ?4 AND claims = ?5
                  ORDER BY id LIMIT 1",
             )?
             .query_row(
@@ -744,15 +831,12 @@ impl Ingest<'_> {
                     c.key.trace_number,
                     c.key.payment_date,
                     fingerprint,
-                    c.claims as i64,
-                    c.id
+                    c.claims as i64
                 ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         if let Some((stored, stored_from)) = same {
-            self.tx
-                .execute_batch("ROLLBACK TO remittance; RELEASE remittance")?;
             self.counts.rows_skipped += c.rows;
             self.counts.remittances_skipped += 1;
             self.counts.skipped.push(SkippedRemittance {
@@ -766,29 +850,18 @@ impl Ingest<'_> {
             });
             return Ok(());
         }
-        let shared: bool = self
-            .tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM remittance WHERE payer_id = ?1
-                     AND trace_number = ?2 AND payment_date = ?3 AND id <> ?4)",
-            )?
-            .query_row(
-                params![c.key.payer_id, c.key.trace_number, c.key.payment_date, c.id],
-                |r| r.get(0),
-            )?;
-        self.tx
-            .prepare_cached("UPDATE remittance SET claims = ?1, fingerprint = ?2 WHERE id = ?3")?
-            .execute(params![c.claims as i64, fingerprint, c.id])?;
-        self.tx.execute_batch("RELEASE remittance")?;
-        let t = &mut self.counts;
-        t.rows_stored += c.rows;
-        t.remittances += 1;
-        t.shared_trace += u64::from(shared);
-        t.claims += c.claims;
-        t.denials += c.denials;
-        t.denials_already_closed += c.denials_already_closed;
-        t.denials_closed += c.denials_closed;
-        Ok(())
+        // Another payment under a trace number already stored: store it now, from its rows.
+        self.counts.shared_trace += 1;
+        let Some(first) = held.first() else {
+            return Ok(());
+        };
+        let id = self.insert_remittance(first)?;
+        self.current = Some(Current::new(first, Mode::Insert(id)));
+        self.claim = None;
+        for row in &held {
+            self.push(row)?;
+        }
+        self.end_remittance()
     }
 
     fn start_claim(&mut self, remittance: i64, row: &Row) -> Result<(), Error> {
@@ -807,17 +880,6 @@ impl Ingest<'_> {
                 row.payment_date
             ])?;
         let id = self.tx.last_insert_rowid();
-        if let Some(c) = self.current.as_mut() {
-            c.claims += 1;
-            c.fingerprint = c
-                .fingerprint
-                .add(row.patient_control_number.as_bytes())
-                .add(&[0x1f])
-                .add(row.payer_claim_control_number.as_bytes())
-                .add(&[0x1f])
-                .add(row.claim_status.as_bytes())
-                .add(&[0x1e]);
-        }
         // An adjudication (paid, partially or wholly denied) closes the pending denials of the
         // claim's earlier adjudications (other remittances, paid on or before this one); a
         // reversal takes a payment back and a pended claim decides nothing.
@@ -866,13 +928,7 @@ impl Ingest<'_> {
                 c.denials_closed += n as u64;
             }
         }
-        self.claim = Some(OpenClaim {
-            id,
-            pcn: row.patient_control_number.clone(),
-            icn: row.payer_claim_control_number.clone(),
-            status: row.claim_status.clone(),
-            outcome: row.outcome.clone(),
-        });
+        self.claim = Some(OpenClaim::of(id, row));
         Ok(())
     }
 
