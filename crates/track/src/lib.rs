@@ -381,6 +381,20 @@ impl Store {
     }
 }
 
+/// Denials of the same (payer, CLP01) from another remittance paid on or before the claim
+/// being stored (?6) and closed by an adjudication after it: now closed by this claim (?2),
+/// with its resolution (?1). Parameters ?3 payer, ?4 CLP01, ?5 the claim's remittance.
+const TAKE_OVER_CLOSED: &str = "UPDATE denial SET resolution = ?1, resolved_by = ?2
+    WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5 AND payment_date <= ?6
+        AND state = 'resolved' AND resolution IN ('paid', 'readjudicated')
+        AND resolved_by IN (SELECT id FROM claim WHERE payment_date > ?6)";
+
+/// The pending denials of the same claims: closed by this claim. Same parameters.
+const CLOSE_PENDING: &str =
+    "UPDATE denial SET state = 'resolved', resolution = ?1, resolved_by = ?2
+    WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5 AND payment_date <= ?6
+        AND state IN ('open', 'appealed', 'resubmitted')";
+
 /// A count column (SQLite integers are signed; counts are not negative).
 fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
@@ -889,18 +903,12 @@ impl Ingest<'_> {
             } else {
                 "readjudicated"
             };
-            // A denial is closed by the first adjudication after it. One already closed by a
-            // later adjudication (remittances ingested out of order) is closed by this one
-            // instead, so the outcome does not depend on the order of ingests.
-            self.tx
-                .prepare_cached(
-                    "UPDATE denial SET resolution = ?1, resolved_by = ?2
-                     WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5
-                         AND payment_date <= ?6
-                         AND state = 'resolved' AND resolution IN ('paid', 'readjudicated')
-                         AND resolved_by IN (SELECT id FROM claim WHERE payment_date > ?6)",
-                )?
-                .execute(params![
+            // A denial is closed by the first adjudication after it: this one takes over the
+            // denials closed by a later one (remittances ingested out of order), then closes
+            // the pending ones, which are what it counts.
+            let mut n = 0;
+            for sql in [TAKE_OVER_CLOSED, CLOSE_PENDING] {
+                n = self.tx.prepare_cached(sql)?.execute(params![
                     resolution,
                     id,
                     row.payer_id,
@@ -908,22 +916,7 @@ impl Ingest<'_> {
                     remittance,
                     row.payment_date
                 ])?;
-            let n = self
-                .tx
-                .prepare_cached(
-                    "UPDATE denial SET state = 'resolved', resolution = ?1, resolved_by = ?2
-                     WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5
-                         AND payment_date <= ?6
-                         AND state IN ('open', 'appealed', 'resubmitted')",
-                )?
-                .execute(params![
-                    resolution,
-                    id,
-                    row.payer_id,
-                    row.patient_control_number,
-                    remittance,
-                    row.payment_date
-                ])?;
+            }
             if let Some(c) = self.current.as_mut() {
                 c.denials_closed += n as u64;
             }

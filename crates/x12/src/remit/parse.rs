@@ -948,9 +948,17 @@ fn balance_claim(c: &ClaimPayment, diags: &mut Vec<Diagnostic>) {
     for l in &c.service_lines {
         let line_adjustments = l.adjustment_total();
         adjustments += line_adjustments;
-        check_line(l.position, l.charge, line_adjustments, l.payment, diags);
+        check_charge(
+            Balance::Line,
+            l.position,
+            l.charge,
+            line_adjustments,
+            l.payment,
+            diags,
+        );
     }
-    check_claim(
+    check_charge(
+        Balance::Claim,
         c.position,
         c.total_charge,
         adjustments,
@@ -959,45 +967,46 @@ fn balance_claim(c: &ClaimPayment, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Line balancing: SVC02 less the line's CAS amounts is SVC03. `svc` is the SVC's position.
-pub(super) fn check_line(
-    svc: Position,
-    charge: Decimal,
-    adjustments: Decimal,
-    payment: Decimal,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let expect = charge - adjustments;
-    if expect != payment {
-        diags.push(Diagnostic::warning(
-            DiagnosticCode::LineUnbalanced,
-            svc.at_element(3),
-            format!(
-                "line does not balance: SVC02 {charge} - adjustments {adjustments} = {expect}, but SVC03 is {payment}"
-            ),
-        ));
-    }
+/// Which balancing rule [`check_charge`] applies.
+#[derive(Clone, Copy)]
+pub(super) enum Balance {
+    /// SVC02 less the line's CAS amounts is SVC03.
+    Line,
+    /// CLP03 less every CAS amount of the claim (claim and line level) is CLP04.
+    Claim,
 }
 
-/// Claim balancing: CLP03 less every CAS amount of the claim (claim and line level) is CLP04.
-/// `clp` is the CLP's position.
-pub(super) fn check_claim(
-    clp: Position,
+/// Line or claim balancing: `charge` less `adjustments` is `payment`, else a warning at the
+/// payment element of the SVC or CLP at `at`.
+pub(super) fn check_charge(
+    rule: Balance,
+    at: Position,
     charge: Decimal,
     adjustments: Decimal,
     payment: Decimal,
     diags: &mut Vec<Diagnostic>,
 ) {
     let expect = charge - adjustments;
-    if expect != payment {
-        diags.push(Diagnostic::warning(
-            DiagnosticCode::ClaimUnbalanced,
-            clp.at_element(4),
-            format!(
-                "claim does not balance: CLP03 {charge} - adjustments {adjustments} = {expect}, but CLP04 is {payment}"
-            ),
-        ));
+    if expect == payment {
+        return;
     }
+    let (code, what, charged, paid, element) = match rule {
+        Balance::Line => (DiagnosticCode::LineUnbalanced, "line", "SVC02", "SVC03", 3),
+        Balance::Claim => (
+            DiagnosticCode::ClaimUnbalanced,
+            "claim",
+            "CLP03",
+            "CLP04",
+            4,
+        ),
+    };
+    diags.push(Diagnostic::warning(
+        code,
+        at.at_element(element),
+        format!(
+            "{what} does not balance: {charged} {charge} - adjustments {adjustments} = {expect}, but {paid} is {payment}"
+        ),
+    ));
 }
 
 /// The transaction balancing rule: claim payments (Σ CLP04, summed as the claims closed) less

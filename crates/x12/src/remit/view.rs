@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::*;
-use super::parse::{Seg, Walk, check_claim, check_line, check_payment, walk};
+use super::parse::{Balance, Seg, Walk, check_charge, check_payment, walk};
 use crate::error::{Diagnostic, Position, SegmentId};
 use crate::reader::{ParseOptions, TransactionSet};
 use crate::segment::{Element, Segment};
@@ -468,7 +468,8 @@ impl<'v, 'r> ClaimView<'v, 'r> {
             let line_payment = amount(els.next().unwrap_or_default());
             let line_adjustments = view.cas_total(line.start as usize..line.end as usize);
             adjustments += line_adjustments;
-            check_line(
+            check_charge(
+                Balance::Line,
                 svc.position(),
                 line_charge,
                 line_adjustments,
@@ -476,7 +477,14 @@ impl<'v, 'r> ClaimView<'v, 'r> {
                 diags,
             );
         }
-        check_claim(clp.position(), charge, adjustments, payment, diags);
+        check_charge(
+            Balance::Claim,
+            clp.position(),
+            charge,
+            adjustments,
+            payment,
+            diags,
+        );
         payment
     }
 
