@@ -57,7 +57,7 @@ pub struct TrackArgs {
 #[derive(Debug, Subcommand)]
 pub enum TrackAction {
     /// Store the claims and denials of 835 files; later adjudications close earlier denials.
-    /// A remittance already stored (same payer, trace number and payment date) is skipped.
+    /// A payment already stored (same payer, trace number, payment date and claims) is skipped.
     Ingest(TrackIngestArgs),
     /// The work queue: pending denials (open, appealed, resubmitted), nearest deadline first.
     Open(TrackOpenArgs),
