@@ -49,6 +49,14 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// The pending states ([`State::is_pending`]) as an SQL list, for `concat!` into queries: one
+/// spelling for every query that selects or closes pending denials.
+macro_rules! pending_sql {
+    () => {
+        "('open', 'appealed', 'resubmitted')"
+    };
+}
+
 /// What can go wrong with the store. Messages name the store's problem, never a row's values.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -261,8 +269,7 @@ impl Store {
     /// Denials still pending (open, appealed, resubmitted), nearest deadline first (those
     /// without a deadline last), then highest priority.
     pub fn open_denials(&self, filter: &OpenFilter) -> Result<Vec<TrackedDenial>, Error> {
-        let mut sql =
-            format!("{SELECT_DENIAL} WHERE d.state IN ('open', 'appealed', 'resubmitted')");
+        let mut sql = format!("{SELECT_DENIAL} WHERE d.state IN {}", pending_sql!());
         let mut args: Vec<String> = Vec::new();
         if let Some(payer) = &filter.payer_id {
             sql.push_str(" AND d.payer_id = ?");
@@ -344,16 +351,19 @@ impl Store {
             by_state.push(total);
         }
         let overdue: u64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM denial WHERE state IN ('open', 'appealed', 'resubmitted')
-                 AND deadline <> '' AND deadline < ?",
+            concat!(
+                "SELECT COUNT(*) FROM denial WHERE state IN ",
+                pending_sql!(),
+                " AND deadline <> '' AND deadline < ?"
+            ),
             [as_of.to_string()],
             |r| count(r, 0),
         )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT payer_id, group_code, carc, COUNT(*) AS n FROM denial
-             WHERE state IN ('open', 'appealed', 'resubmitted')
-             GROUP BY payer_id, group_code, carc ORDER BY n DESC, payer_id, carc LIMIT 10",
-        )?;
+        let mut stmt = self.conn.prepare(concat!(
+            "SELECT payer_id, group_code, carc, COUNT(*) AS n FROM denial WHERE state IN ",
+            pending_sql!(),
+            " GROUP BY payer_id, group_code, carc ORDER BY n DESC, payer_id, carc LIMIT 10"
+        ))?;
         let recurring = stmt
             .query_map([], |r| {
                 Ok(Recurring {
@@ -390,10 +400,12 @@ const TAKE_OVER_CLOSED: &str = "UPDATE denial SET resolution = ?1, resolved_by =
         AND resolved_by IN (SELECT id FROM claim WHERE payment_date > ?6)";
 
 /// The pending denials of the same claims: closed by this claim. Same parameters.
-const CLOSE_PENDING: &str =
+const CLOSE_PENDING: &str = concat!(
     "UPDATE denial SET state = 'resolved', resolution = ?1, resolved_by = ?2
     WHERE payer_id = ?3 AND pcn = ?4 AND remittance_id <> ?5 AND payment_date <= ?6
-        AND state IN ('open', 'appealed', 'resubmitted')";
+        AND state IN ",
+    pending_sql!()
+);
 
 /// A count column (SQLite integers are signed; counts are not negative).
 fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
@@ -680,6 +692,14 @@ struct OpenClaim {
 }
 
 impl OpenClaim {
+    /// Whether `row` is another row of this claim.
+    fn holds(&self, row: &Row) -> bool {
+        self.pcn == row.patient_control_number
+            && self.icn == row.payer_claim_control_number
+            && self.status == row.claim_status
+            && self.outcome == row.outcome
+    }
+
     fn of(id: i64, row: &Row) -> OpenClaim {
         OpenClaim {
             id,
@@ -727,12 +747,7 @@ impl Ingest<'_> {
 
     /// Adds a row to the remittance being read.
     fn push(&mut self, row: &Row) -> Result<(), Error> {
-        let same_claim = self.claim.as_ref().is_some_and(|c| {
-            c.pcn == row.patient_control_number
-                && c.icn == row.payer_claim_control_number
-                && c.status == row.claim_status
-                && c.outcome == row.outcome
-        });
+        let same_claim = self.claim.as_ref().is_some_and(|c| c.holds(row));
         let Some(cur) = self.current.as_mut() else {
             return Ok(());
         };
