@@ -128,6 +128,20 @@ fn view_agrees(
         .collect();
     let balance = view.balance();
     assert!(balance == balancing, "view: balancing differs");
+    let (totals, again) = view.balance_with_totals();
+    assert!(again == balance);
+    let charges_left = rem
+        .claims
+        .iter()
+        .fold(totals.total_charge, |left, c| left - c.total_charge);
+    assert!(
+        totals.claims == rem.claims.len()
+            && charges_left.is_zero()
+            && totals.claim_payments == rem.total_claim_payments()
+            && totals.provider_adjustments == rem.total_provider_adjustments()
+            && totals.total_paid == rem.payment.total_paid,
+        "view: payment totals differ"
+    );
     let (header, d) = view.header();
     assert!(header == Remittance { claims: Vec::new(), ..rem.clone() }, "view: header");
     all.extend(d);

@@ -123,12 +123,7 @@ fn balance<'a>(
     let view = remit::RemittanceView::new(tx, opts);
     // The header's own diagnostics (missing or malformed values) are `validate`'s to report.
     let (header, _) = view.header();
-    let unbalanced = view.balance();
-    let (mut total_charge, mut claim_payments) = (Decimal::ZERO, Decimal::ZERO);
-    for c in view.claims() {
-        total_charge += c.total_charge();
-        claim_payments += c.payment_amount();
-    }
+    let (totals, unbalanced) = view.balance_with_totals();
     let date = header
         .payment
         .payment_date
@@ -146,11 +141,11 @@ fn balance<'a>(
             .unwrap_or_default()
             .to_string(),
         payment_date: date,
-        claims: view.len(),
-        total_charge,
-        claim_payments,
-        provider_adjustments: header.total_provider_adjustments(),
-        total_paid: header.payment.total_paid,
+        claims: totals.claims,
+        total_charge: totals.total_charge,
+        claim_payments: totals.claim_payments,
+        provider_adjustments: totals.provider_adjustments,
+        total_paid: totals.total_paid,
         balanced: unbalanced.is_empty(),
         unbalanced,
     }

@@ -30,6 +30,22 @@ const PLB: SegmentId = SegmentId::constant(b"PLB");
 const SE: SegmentId = SegmentId::constant(b"SE");
 const BPR: SegmentId = SegmentId::constant(b"BPR");
 
+/// The sums of an 835's payment, as [`RemittanceView::balance_with_totals`] reads them
+/// (missing or malformed amounts count as zero, as in the owned model).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaymentTotals {
+    /// CLP segments.
+    pub claims: usize,
+    /// Σ CLP03.
+    pub total_charge: Decimal,
+    /// Σ CLP04.
+    pub claim_payments: Decimal,
+    /// Σ PLB amounts (positive reduces the payment).
+    pub provider_adjustments: Decimal,
+    /// BPR02 (of the BPR the reading keeps: the last before the first claim).
+    pub total_paid: Decimal,
+}
+
 /// Where one claim lies: segment indexes in the set.
 #[derive(Clone, Copy, Debug)]
 struct ClaimSpan {
@@ -206,13 +222,24 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
     /// the claim = CLP04), then the payment (Σ CLP04 − provider adjustments = BPR02). Amounts
     /// that are missing or malformed count as zero, as in `parse_835`, which also reports them.
     pub fn balance(&self) -> Vec<Diagnostic> {
+        self.balance_with_totals().1
+    }
+
+    /// [`Self::balance`] with the sums it balanced: what a payment poster reconciles, without
+    /// decoding the amounts a second time.
+    pub fn balance_with_totals(&self) -> (PaymentTotals, Vec<Diagnostic>) {
         let mut diags = Vec::new();
+        let mut totals = PaymentTotals {
+            claims: self.claims.len(),
+            ..PaymentTotals::default()
+        };
         if self.tx.set_id != "835" {
-            return diags;
+            return (totals, diags);
         }
-        let mut claim_payments = Decimal::ZERO;
         for c in self.claims() {
-            claim_payments += c.balance_into(&mut diags);
+            let (charge, payment) = c.balance_into(&mut diags);
+            totals.total_charge += charge;
+            totals.claim_payments += payment;
         }
         // BPR before the first claim (the last one read, as the reading keeps it) and every PLB.
         let first_claim = self.claims.first().map_or(usize::MAX, |c| c.start as usize);
@@ -250,11 +277,13 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
         check_payment(
             bpr,
             total_paid,
-            claim_payments,
+            totals.claim_payments,
             provider_adjustments,
             &mut diags,
         );
-        diags
+        totals.total_paid = total_paid;
+        totals.provider_adjustments = provider_adjustments;
+        (totals, diags)
     }
 
     fn segment(&self, i: u32) -> Option<Segment<'r>> {
@@ -453,8 +482,8 @@ impl<'v, 'r> ClaimView<'v, 'r> {
         diags
     }
 
-    /// Balances the claim into `diags`; returns CLP04 for the payment's balancing.
-    fn balance_into(&self, diags: &mut Vec<Diagnostic>) -> Decimal {
+    /// Balances the claim into `diags`; returns CLP03 and CLP04 for the payment's totals.
+    fn balance_into(&self, diags: &mut Vec<Diagnostic>) -> (Decimal, Decimal) {
         let view = self.view;
         let clp = self.clp();
         let mut els = view.elements(&clp);
@@ -485,7 +514,7 @@ impl<'v, 'r> ClaimView<'v, 'r> {
             payment,
             diags,
         );
-        payment
+        (charge, payment)
     }
 
     /// The claim as `parse_835` reads it, with the diagnostics of its segments (line and claim

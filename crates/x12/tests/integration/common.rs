@@ -204,6 +204,21 @@ pub fn check_view(
         .collect();
     let balance = view.balance();
     assert_eq!(balance, balancing, "view: balancing");
+    let (totals, again) = view.balance_with_totals();
+    assert_eq!(again, balance);
+    if tx.set_id == "835" {
+        assert_eq!(totals.claims, rem.claims.len());
+        assert_eq!(
+            totals.total_charge,
+            rem.claims.iter().map(|c| c.total_charge).sum::<Decimal>()
+        );
+        assert_eq!(totals.claim_payments, rem.total_claim_payments());
+        assert_eq!(
+            totals.provider_adjustments,
+            rem.total_provider_adjustments()
+        );
+        assert_eq!(totals.total_paid, rem.payment.total_paid);
+    }
     let (header, d) = view.header();
     let rest = remit::Remittance {
         claims: Vec::new(),
