@@ -107,11 +107,13 @@ fn view_agrees(
         );
         assert!(cv.frequency_code().as_deref() == c.frequency_code.as_deref());
         assert!(cv.adjustments() == c.adjustments, "view: claim CAS");
+        assert!(cv.remarks() == c.remarks, "view: claim remarks");
         assert_eq!(cv.lines().len(), c.service_lines.len(), "view: lines");
         for (lv, l) in cv.lines().zip(&c.service_lines) {
             assert!(lv.position() == l.position && lv.procedure() == l.procedure);
             assert!(lv.charge() == l.charge && lv.payment() == l.payment);
             assert!(lv.adjustments() == l.adjustments, "view: line CAS");
+            assert!(lv.remarks() == l.remarks, "view: line remarks");
             assert!(lv.control_number().as_deref() == l.control_number.as_deref());
             assert!(lv.service_date() == l.service_date());
         }
@@ -130,6 +132,13 @@ fn view_agrees(
     assert!(balance == balancing, "view: balancing differs");
     let (totals, again) = view.balance_with_totals();
     assert!(again == balance);
+    let alone = view.balance_payment(rem.total_claim_payments());
+    assert!(
+        alone
+            .iter()
+            .eq(balance.iter().filter(|d| d.code.as_str() == "transaction_unbalanced")),
+        "view: payment rule alone"
+    );
     let charges_left = rem
         .claims
         .iter()

@@ -244,7 +244,7 @@ impl<'a> Seg<'_, 'a> {
         }
     }
 
-    fn remark(&self, qualifier: &str, n: usize) -> Option<Remark> {
+    pub(super) fn remark(&self, qualifier: &str, n: usize) -> Option<Remark> {
         self.opt_text(n).map(|code| Remark {
             qualifier: Text::new(qualifier),
             code,

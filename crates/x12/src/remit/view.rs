@@ -11,6 +11,7 @@
 //! [`parse_835`]: super::parse_835
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -29,6 +30,9 @@ const LX: SegmentId = SegmentId::constant(b"LX");
 const PLB: SegmentId = SegmentId::constant(b"PLB");
 const SE: SegmentId = SegmentId::constant(b"SE");
 const BPR: SegmentId = SegmentId::constant(b"BPR");
+const MIA: SegmentId = SegmentId::constant(b"MIA");
+const MOA: SegmentId = SegmentId::constant(b"MOA");
+const LQ: SegmentId = SegmentId::constant(b"LQ");
 
 /// The sums of an 835's payment, as [`RemittanceView::balance_with_totals`] reads them
 /// (missing or malformed amounts count as zero, as in the owned model).
@@ -83,13 +87,24 @@ struct ClaimSpan {
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
 pub struct RemittanceView<'v, 'r> {
     tx: &'v TransactionSet<'r>,
     opts: &'v ParseOptions,
     claims: Vec<ClaimSpan>,
     /// SVC indexes of every claim's lines, claim after claim.
     lines: Vec<u32>,
+    /// Elements of the segment being decoded, kept from one decode to the next.
+    els: Cell<Vec<Element<'r>>>,
+}
+
+impl std::fmt::Debug for RemittanceView<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemittanceView")
+            .field("set_id", &self.tx.set_id)
+            .field("claims", &self.claims.len())
+            .field("lines", &self.lines.len())
+            .finish()
+    }
 }
 
 impl<'v, 'r> RemittanceView<'v, 'r> {
@@ -101,6 +116,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             opts,
             claims: Vec::new(),
             lines: Vec::new(),
+            els: Cell::default(),
         };
         if tx.set_id != "835" {
             return view;
@@ -241,6 +257,28 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             totals.total_charge += charge;
             totals.claim_payments += payment;
         }
+        (totals.total_paid, totals.provider_adjustments) =
+            self.payment_rule(totals.claim_payments, &mut diags);
+        (totals, diags)
+    }
+
+    /// The payment rule alone (Σ CLP04 − provider adjustments = BPR02), for a caller that has
+    /// balanced the claims itself (with [`ClaimView::balance`], or from the diagnostics of
+    /// [`ClaimView::to_claim_payment`]) and summed their CLP04 into `claim_payments`.
+    pub fn balance_payment(&self, claim_payments: Decimal) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        if self.tx.set_id == "835" {
+            self.payment_rule(claim_payments, &mut diags);
+        }
+        diags
+    }
+
+    /// Checks the payment rule into `diags`; returns BPR02 and the provider adjustments.
+    fn payment_rule(
+        &self,
+        claim_payments: Decimal,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Decimal, Decimal) {
         // BPR before the first claim (the last one read, as the reading keeps it) and every PLB.
         let first_claim = self.claims.first().map_or(usize::MAX, |c| c.start as usize);
         let mut total_paid = Decimal::ZERO;
@@ -274,16 +312,8 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
                 }
             }
         }
-        check_payment(
-            bpr,
-            total_paid,
-            totals.claim_payments,
-            provider_adjustments,
-            &mut diags,
-        );
-        totals.total_paid = total_paid;
-        totals.provider_adjustments = provider_adjustments;
-        (totals, diags)
+        check_payment(bpr, total_paid, claim_payments, provider_adjustments, diags);
+        (total_paid, provider_adjustments)
     }
 
     fn segment(&self, i: u32) -> Option<Segment<'r>> {
@@ -321,22 +351,22 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
         total
     }
 
-    /// `seg` split into `els` (within the element limit) for the reading's decoders; what they
-    /// report goes to `scratch`, which the caller drops: the view decodes, `parse_835` reports.
-    fn seg<'s>(
-        &self,
-        seg: Segment<'r>,
-        els: &'s mut Vec<Element<'r>>,
-        scratch: &'s mut Vec<Diagnostic>,
-    ) -> Seg<'s, 'r> {
-        seg.split_into(els);
+    /// Runs one of the reading's decoders on `seg`, split (within the element limit) into the
+    /// view's reusable element buffer. What the decoder reports is dropped: the view decodes,
+    /// `parse_835` reports.
+    fn decode<R>(&self, seg: Segment<'r>, f: impl FnOnce(&mut Seg<'_, 'r>) -> R) -> R {
+        let mut els = self.els.take();
+        seg.split_into(&mut els);
         els.truncate(self.opts.max_elements);
-        Seg {
+        let mut diags = Vec::new();
+        let r = f(&mut Seg {
             seg,
-            els,
+            els: &els,
             text: None,
-            diags: scratch,
-        }
+            diags: &mut diags,
+        });
+        self.els.set(els);
+        r
     }
 
     /// Element `n` (1-based) of `seg` within the element limit, empty when absent.
@@ -446,18 +476,45 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     /// The claim-level CAS triplets, as [`ClaimPayment::adjustments`] holds them.
     pub fn adjustments(&self) -> Vec<Adjustment> {
         let mut out = Vec::new();
-        let (mut els, mut scratch) = (Vec::new(), Vec::new());
+        self.adjustments_into(&mut out);
+        out
+    }
+
+    /// [`Self::adjustments`], appended to `out` (for a caller that reuses one buffer).
+    pub fn adjustments_into(&self, out: &mut Vec<Adjustment>) {
         for seg in self
             .view
             .tx
             .segments_in(self.claim_range())
             .filter(|s| s.id() == CAS)
         {
-            self.view
-                .seg(seg, &mut els, &mut scratch)
-                .adjustments(&mut out);
+            self.view.decode(seg, |s| s.adjustments(out));
         }
+    }
+
+    /// The claim's remark codes (MIA05 and MIA20-23, MOA03-07, qualified `HE`), as
+    /// [`ClaimPayment::remarks`] holds them.
+    pub fn remarks(&self) -> Vec<Remark> {
+        let mut out = Vec::new();
+        self.remarks_into(&mut out);
         out
+    }
+
+    /// [`Self::remarks`], appended to `out`.
+    pub fn remarks_into(&self, out: &mut Vec<Remark>) {
+        for seg in self.segments() {
+            let id = seg.id();
+            let positions: &[usize] = if id == MIA {
+                &[5, 20, 21, 22, 23]
+            } else if id == MOA {
+                &[3, 4, 5, 6, 7]
+            } else {
+                continue;
+            };
+            self.view.decode(seg, |s| {
+                out.extend(positions.iter().filter_map(|&n| s.remark("HE", n)));
+            });
+        }
     }
 
     /// The service lines (loop 2110), in order.
@@ -575,10 +632,8 @@ impl<'v, 'r> LineView<'v, 'r> {
 
     /// SVC01 adjudicated procedure, as [`ServicePayment::procedure`] holds it.
     pub fn procedure(&self) -> Procedure {
-        let (mut els, mut scratch) = (Vec::new(), Vec::new());
         self.view
-            .seg(self.svc(), &mut els, &mut scratch)
-            .procedure(1, Vec::new())
+            .decode(self.svc(), |s| s.procedure(1, Vec::new()))
             .unwrap_or_default()
     }
 
@@ -595,13 +650,37 @@ impl<'v, 'r> LineView<'v, 'r> {
     /// The line's CAS triplets, as [`ServicePayment::adjustments`] holds them.
     pub fn adjustments(&self) -> Vec<Adjustment> {
         let mut out = Vec::new();
-        let (mut els, mut scratch) = (Vec::new(), Vec::new());
-        for seg in self.segments().filter(|s| s.id() == CAS) {
-            self.view
-                .seg(seg, &mut els, &mut scratch)
-                .adjustments(&mut out);
-        }
+        self.adjustments_into(&mut out);
         out
+    }
+
+    /// [`Self::adjustments`], appended to `out`.
+    pub fn adjustments_into(&self, out: &mut Vec<Adjustment>) {
+        for seg in self.segments().filter(|s| s.id() == CAS) {
+            self.view.decode(seg, |s| s.adjustments(out));
+        }
+    }
+
+    /// The line's remark codes (LQ01 qualifier, LQ02 code), as [`ServicePayment::remarks`]
+    /// holds them.
+    pub fn remarks(&self) -> Vec<Remark> {
+        let mut out = Vec::new();
+        self.remarks_into(&mut out);
+        out
+    }
+
+    /// [`Self::remarks`], appended to `out`.
+    pub fn remarks_into(&self, out: &mut Vec<Remark>) {
+        for seg in self.segments().filter(|s| s.id() == LQ) {
+            self.view.decode(seg, |s| {
+                if let Some(code) = s.opt_text(2) {
+                    out.push(Remark {
+                        qualifier: s.text(1),
+                        code,
+                    });
+                }
+            });
+        }
     }
 
     /// REF*6R line item control number (the first, as [`ServicePayment::control_number`]).

@@ -172,6 +172,7 @@ pub fn check_view(
         );
         assert_eq!(cv.frequency_code().as_deref(), c.frequency_code.as_deref());
         assert_eq!(cv.adjustments(), c.adjustments, "view: claim {i} CAS");
+        assert_eq!(cv.remarks(), c.remarks, "view: claim {i} MIA/MOA remarks");
         assert_eq!(
             cv.lines().len(),
             c.service_lines.len(),
@@ -184,6 +185,7 @@ pub fn check_view(
             assert_eq!(lv.charge(), l.charge, "{at} SVC02");
             assert_eq!(lv.payment(), l.payment, "{at} SVC03");
             assert_eq!(lv.adjustments(), l.adjustments, "{at} CAS");
+            assert_eq!(lv.remarks(), l.remarks, "{at} LQ remarks");
             assert_eq!(
                 lv.control_number().as_deref(),
                 l.control_number.as_deref(),
@@ -206,6 +208,16 @@ pub fn check_view(
     assert_eq!(balance, balancing, "view: balancing");
     let (totals, again) = view.balance_with_totals();
     assert_eq!(again, balance);
+    let payment: Vec<&Diagnostic> = balance
+        .iter()
+        .filter(|d| d.code.as_str() == "transaction_unbalanced")
+        .collect();
+    let alone = view.balance_payment(rem.total_claim_payments());
+    assert_eq!(
+        alone.iter().collect::<Vec<_>>(),
+        payment,
+        "view: payment rule alone"
+    );
     if tx.set_id == "835" {
         assert_eq!(totals.claims, rem.claims.len());
         assert_eq!(

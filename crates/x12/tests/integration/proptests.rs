@@ -126,6 +126,8 @@ proptest! {
             Just("DTM*472*20240101"), Just("DTM*472*20241301"), Just("DTM*150*20240102"),
             Just("DTM*472"), Just("AMT*B6*70"), Just("QTY*ZK*1"), Just("LQ*HE*N130"),
             Just("MOA***N1*MA01"), Just("MIA*0***1"), Just("NM1*QC*1*DOE*J"),
+            Just("MIA*0***MA130"), Just("MOA*1*2*M1*M2*M3*M4*M5*M6"), Just("LQ*RX*1"),
+            Just("LQ*HE"), Just("LQ"), Just("MOA"),
             Just("PLB*1*20241231*WO:X*5*FB*-3"), Just("PLB*1*2024*L6*x*CS"), Just("PLB"),
         ], 0..40),
         max_elements in 0usize..14,
