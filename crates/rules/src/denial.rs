@@ -29,7 +29,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use denali_x12::remit::{ClaimKey, ClaimPayment, ClaimStatus, Remittance, ServicePayment};
+use denali_x12::remit::{
+    ClaimKey, ClaimPayment, ClaimStatus, ClaimView, Remittance, ServicePayment,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -272,6 +274,18 @@ pub fn detect(rem: &Remittance, ctx: &Context) -> Assessment {
 pub struct Assessor<'a> {
     ctx: &'a Context,
     cache: ExplainCache<'a>,
+    /// Buffers [`Assessor::is_plainly_paid`] reuses from claim to claim.
+    screen: std::cell::RefCell<Screen>,
+}
+
+/// What [`Assessor::is_plainly_paid`] reads a claim into.
+#[derive(Default)]
+struct Screen {
+    adjustments: Vec<denali_x12::remit::Adjustment>,
+    claim_remarks: Vec<denali_x12::remit::Remark>,
+    remarks: Vec<denali_x12::remit::Remark>,
+    claim_rarcs: Vec<String>,
+    rarcs: Vec<String>,
 }
 
 impl std::fmt::Debug for Assessor<'_> {
@@ -288,6 +302,7 @@ impl<'a> Assessor<'a> {
         Assessor {
             ctx,
             cache: ExplainCache::new(&ctx.rules),
+            screen: Default::default(),
         }
     }
 
@@ -362,6 +377,82 @@ impl<'a> Assessor<'a> {
         claim: &ClaimPayment,
     ) -> ClaimAssessment {
         self.one(rem, links, index, claim, None, true)
+    }
+
+    /// Whether [`Assessor::assess_claim`] would find claim `claim` of a viewed remittance
+    /// paid (outcome [`Outcome::Paid`]) with no denial, read from its CLP, CAS, MIA, MOA and LQ
+    /// segments only: for batch work that reads every field of the claims that need it and
+    /// only counts the rest. `links` are the set's, as for `assess_claim`.
+    ///
+    /// The answer is the assessment's own (the same status checks, and each triplet read with
+    /// the same explanation as `assess_claim` reads it), so `true` means exactly "paid, nothing
+    /// to report"; `false` means "assess it".
+    ///
+    /// ```
+    /// # use denali_rules::{Assessor, Context, Outcome, ReversalLinks};
+    /// # use denali_x12::{Event, ParseOptions, Reader, remit};
+    /// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/835/basic.835"))?;
+    /// let ctx = Context::new(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+    /// let assessor = Assessor::new(&ctx);
+    /// let opts = ParseOptions::default();
+    /// let mut reader = Reader::from_slice(&bytes);
+    /// while let Some(event) = reader.next_event()? {
+    ///     if let Event::Transaction(tx) = event {
+    ///         let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+    ///         let view = remit::RemittanceView::new(&tx, &opts);
+    ///         let (header, _) = view.header();
+    ///         for claim in view.claims() {
+    ///             let full = assessor.assess_claim(&header, &links, claim.index(), &claim.to_claim_payment().0);
+    ///             let paid = full.outcome == Outcome::Paid && full.denials.is_empty();
+    ///             assert!(!assessor.is_plainly_paid(&claim, &links) || paid);
+    ///         }
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_plainly_paid(&self, claim: &ClaimView<'_, '_>, links: &ReversalLinks) -> bool {
+        let status = claim.status();
+        if status == ClaimStatus::Reversal
+            || ReversalLinks::get(&links.reversed_by, claim.index()).is_some()
+            || status == ClaimStatus::Denied
+            || is_pending_status(&status)
+        {
+            return false;
+        }
+        let mut buf = self.screen.borrow_mut();
+        let Screen {
+            adjustments,
+            claim_remarks,
+            remarks,
+            claim_rarcs,
+            rarcs,
+        } = &mut *buf;
+        let plain = |adjustments: &[denali_x12::remit::Adjustment], rarcs: &[String]| {
+            adjustments.iter().all(|adj| {
+                let v = self.cache.verdict(adj.group.code(), &adj.reason, rarcs);
+                let denial = v.denial_when_positive && adj.amount > Decimal::ZERO;
+                !v.pending && !denial
+            })
+        };
+        claim_remarks.clear();
+        claim.remarks_into(claim_remarks);
+        claim_rarcs.clear();
+        push_remarks(claim_rarcs, claim_remarks.iter());
+        adjustments.clear();
+        claim.adjustments_into(adjustments);
+        if !plain(adjustments, claim_rarcs) {
+            return false;
+        }
+        claim.lines().all(|line| {
+            remarks.clear();
+            line.remarks_into(remarks);
+            rarcs.clear();
+            let _ =
+                push_remarks(rarcs, remarks.iter()) && push_remarks(rarcs, claim_remarks.iter());
+            adjustments.clear();
+            line.adjustments_into(adjustments);
+            plain(adjustments, rarcs)
+        })
     }
 
     fn one(
@@ -566,7 +657,7 @@ struct ClaimCtx<'a> {
 struct ExplainCache<'a> {
     rules: &'a RuleSet,
     /// Keyed by (group, CARC, RARCs) encoded as one string (see [`ExplainCache::key`]).
-    seen: std::cell::RefCell<foldhash::HashMap<Vec<u8>, Arc<Explanation>>>,
+    seen: std::cell::RefCell<Explained>,
     /// Scratch space for the key, so a hit allocates nothing.
     key: std::cell::RefCell<Vec<u8>>,
 }
@@ -594,16 +685,48 @@ impl<'a> ExplainCache<'a> {
     }
 
     fn explain(&self, group: &str, carc: &str, rarcs: &[String]) -> Arc<Explanation> {
+        self.with(group, carc, rarcs, |e, _| Arc::clone(e))
+    }
+
+    /// How a triplet of this (group, CARC, RARCs) reads, without its explanation.
+    fn verdict(&self, group: &str, carc: &str, rarcs: &[String]) -> Verdict {
+        self.with(group, carc, rarcs, |_, v| *v)
+    }
+
+    fn with<R>(
+        &self,
+        group: &str,
+        carc: &str,
+        rarcs: &[String],
+        f: impl FnOnce(&Arc<Explanation>, &Verdict) -> R,
+    ) -> R {
         let mut key = self.key.borrow_mut();
         Self::key(&mut key, group, carc, rarcs);
-        if let Some(e) = self.seen.borrow().get(key.as_slice()) {
-            return Arc::clone(e);
+        if let Some((e, v)) = self.seen.borrow().get(key.as_slice()) {
+            return f(e, v);
         }
         let refs: Vec<&str> = rarcs.iter().map(String::as_str).collect();
         let e = Arc::new(self.rules.explain(Some(group), Some(carc), &refs));
-        self.seen.borrow_mut().insert(key.clone(), Arc::clone(&e));
-        e
+        let v = Verdict {
+            denial_when_positive: is_denial_reading(&e, &GroupCode::parse(group), Decimal::ONE),
+            pending: e.class == Class::Pending,
+        };
+        let r = f(&e, &v);
+        self.seen.borrow_mut().insert(key.clone(), (e, v));
+        r
     }
+}
+
+/// Explanations and verdicts by (group, CARC, RARCs) key.
+type Explained = foldhash::HashMap<Vec<u8>, (Arc<Explanation>, Verdict)>;
+
+/// What a (group, CARC, RARCs) reading decides about a triplet, kept with its explanation.
+#[derive(Clone, Copy)]
+struct Verdict {
+    /// A denial when its amount is positive ([`is_denial_reading`]).
+    denial_when_positive: bool,
+    /// The claim is not final at the payer ([`Class::Pending`]).
+    pending: bool,
 }
 
 /// The most remark codes kept in one scope (a line's LQ codes plus its claim's MIA/MOA codes):
@@ -642,6 +765,27 @@ fn is_denial_reading(e: &Explanation, group: &GroupCode, amount: Decimal) -> boo
     kind_says && amount > Decimal::ZERO
 }
 
+/// CLP02 codes that say the claim is not final at this payer.
+fn is_pending_status(status: &ClaimStatus) -> bool {
+    matches!(
+        status,
+        ClaimStatus::Pended | ClaimStatus::NotProcessed | ClaimStatus::NotOurClaimForwarded
+    )
+}
+
+/// How a triplet reads with its scope's remark codes: its group, its explanation, and whether
+/// it is a denial.
+fn read_triplet(
+    cache: &ExplainCache<'_>,
+    adj: &denali_x12::remit::Adjustment,
+    rarcs: &[String],
+) -> (GroupCode, Arc<Explanation>, bool) {
+    let group = GroupCode::parse(adj.group.code());
+    let explanation = cache.explain(adj.group.code(), &adj.reason, rarcs);
+    let is_denial = is_denial_reading(&explanation, &group, adj.amount);
+    (group, explanation, is_denial)
+}
+
 fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     let claim = c.claim;
     let rules = &c.ctx.rules;
@@ -656,9 +800,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
                     line_index: Option<usize>,
                     rarcs: &[String]|
      -> ClassifiedAdjustment {
-        let group = GroupCode::parse(adj.group.code());
-        let explanation = c.cache.explain(adj.group.code(), &adj.reason, rarcs);
-        let is_denial = is_denial_reading(&explanation, &group, adj.amount);
+        let (group, explanation, is_denial) = read_triplet(c.cache, adj, rarcs);
         ClassifiedAdjustment {
             claim_index: c.index,
             line_index,
@@ -744,10 +886,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     let pending_triplet = adjustments
         .iter()
         .any(|a| a.explanation.class == Class::Pending);
-    let pending_status = matches!(
-        claim.status_code,
-        ClaimStatus::Pended | ClaimStatus::NotProcessed | ClaimStatus::NotOurClaimForwarded
-    );
+    let pending_status = is_pending_status(&claim.status_code);
     if pending_status {
         notes.push(format!(
             "CLP02 = {}: not final at this payer",

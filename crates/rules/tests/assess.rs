@@ -1165,3 +1165,137 @@ fn remark_codes_per_scope_are_bounded() {
         c.notes
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The paid screen (`Assessor::is_plainly_paid`) against the full assessment
+
+/// Every detection case, each claim on its own: screened plainly paid exactly when assessed
+/// paid.
+#[test]
+fn the_paid_screen_agrees_with_every_detection_case() {
+    let ctx = Context::new(as_of());
+    let mut plain = 0;
+    for case in CASES {
+        let text = common::text_835(&Header::default(), case.claim);
+        let (p, n) = common::check_screen(text.as_bytes(), &ctx, case.name);
+        assert_eq!(n, 1, "{}", case.name);
+        assert_eq!(p == 1, case.outcome == Outcome::Paid, "{}", case.name);
+        plain += p;
+    }
+    assert!(plain > 0, "no paid case");
+}
+
+/// The same on every project fixture.
+#[test]
+fn the_paid_screen_agrees_with_the_assessment_on_every_fixture() {
+    let ctx = Context::new(as_of());
+    let (mut plain, mut claims) = (0, 0);
+    for path in common::fixture_835_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let (p, n) = common::check_screen(&bytes, &ctx, &path.display().to_string());
+        plain += p;
+        claims += n;
+    }
+    assert!(plain > 20 && plain < claims, "{plain} of {claims}");
+}
+
+mod screen_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Claim-level segments: every status, groups and codes of each kind (contractual,
+    /// patient share, denial, pending, unknown), amounts positive, zero, negative and
+    /// malformed, and remark codes that refine a reading.
+    fn segment() -> impl Strategy<Value = String> {
+        let status = prop_oneof![
+            Just("1"),
+            Just("2"),
+            Just("3"),
+            Just("4"),
+            Just("19"),
+            Just("20"),
+            Just("21"),
+            Just("22"),
+            Just("23"),
+            Just("25"),
+            Just("X"),
+            Just(""),
+        ];
+        let group = prop_oneof![
+            Just("CO"),
+            Just("PR"),
+            Just("OA"),
+            Just("PI"),
+            Just("CR"),
+            Just("ZZ"),
+            Just("")
+        ];
+        let carc = prop_oneof![
+            Just("45"),
+            Just("1"),
+            Just("2"),
+            Just("3"),
+            Just("16"),
+            Just("197"),
+            Just("23"),
+            Just("253"),
+            Just("133"),
+            Just("204"),
+            Just("A1"),
+            Just("9999"),
+            Just("")
+        ];
+        let amount = prop_oneof![Just("10"), Just("0"), Just("-5"), Just("x"), Just("")];
+        let rarc = prop_oneof![
+            Just("N130"),
+            Just("MA130"),
+            Just("M51"),
+            Just("N290"),
+            Just("N362"),
+            Just("MA01"),
+            Just("n290 "),
+            Just("")
+        ];
+        prop_oneof![
+            (
+                status,
+                prop_oneof![Just("A1"), Just("A2")],
+                prop_oneof![Just("I1"), Just("I2"), Just("")]
+            )
+                .prop_map(|(s, pcn, icn)| format!("CLP*{pcn}*{s}*100*40*10*12*{icn}")),
+            (group.clone(), carc.clone(), amount.clone())
+                .prop_map(|(g, c, a)| format!("CAS*{g}*{c}*{a}")),
+            (group, carc.clone(), amount.clone(), carc, amount)
+                .prop_map(|(g, c, a, c2, a2)| format!("CAS*{g}*{c}*{a}**{c2}*{a2}")),
+            Just("SVC*HC:99213*60*30".to_string()),
+            Just("SVC*HC:97110*40*10".to_string()),
+            (rarc.clone(), rarc.clone()).prop_map(|(a, b)| format!("MOA***{a}*{b}")),
+            rarc.clone().prop_map(|a| format!("MIA*0***{a}")),
+            rarc.clone().prop_map(|a| format!("LQ*HE*{a}")),
+            rarc.prop_map(|a| format!("LQ*RX*{a}")),
+            Just("REF*F8*I1".to_string()),
+            Just("DTM*472*20250101".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any run of claims, lines, adjustments and remarks: the screen says "plainly paid"
+        /// exactly for the claims the assessment finds paid.
+        #[test]
+        fn the_paid_screen_agrees_with_the_assessment(
+            segs in proptest::collection::vec(segment(), 1..40)
+        ) {
+            let ctx = Context::new(as_of());
+            let mut claims = vec!["CLP*A0*1*100*100".to_string()];
+            claims.extend(segs);
+            let text = common::text_835(&Header::default(), &claims);
+            common::check_screen(text.as_bytes(), &ctx, &text);
+        }
+    }
+}

@@ -12,6 +12,8 @@
 //! "Good" means every file outside an `invalid/` folder; a file counts as an 835 when it holds an
 //! ST*835 transaction.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -215,4 +217,24 @@ fn external_835_classification_matches_golden() {
     );
     check_golden("external_835.tsv", &cas);
     check_golden("external_835_claims.tsv", &claims);
+}
+
+/// The paid screen (`Assessor::is_plainly_paid`) agrees with the full assessment on every claim
+/// of every good file of the corpus.
+#[test]
+fn external_paid_screen_agrees_with_the_assessment() {
+    let Some(dir) = external() else { return };
+    let ctx = Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap());
+    let mut files = Vec::new();
+    walk(&dir, &mut files);
+    let (mut plain, mut claims) = (0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let what = path.strip_prefix(&dir).unwrap().display().to_string();
+        let (p, n) = common::check_screen(&bytes, &ctx, &what);
+        plain += p;
+        claims += n;
+    }
+    eprintln!("external corpus: {plain} of {claims} claims screened plainly paid");
+    assert!(plain > 0 && plain < claims, "{plain} of {claims}");
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use denali_rules::{Assessment, Context, Denial, assess};
+use denali_rules::{Assessment, Assessor, Context, Denial, Outcome, ReversalLinks, assess};
 use denali_x12::remit::Remittance;
 use denali_x12::{Event, ParseOptions, Reader, remit};
 
@@ -44,6 +44,11 @@ impl Default for Header {
 
 /// Builds an 835 whose detail is `claims` (segments without terminators), parses it.
 pub fn remit_with(h: &Header, claims: &[&str]) -> Remittance {
+    first_835(text_835(h, claims).as_bytes()).expect("test 835 has an ST*835")
+}
+
+/// The interchange text of an 835 whose detail is `claims` (segments without terminators).
+pub fn text_835<S: AsRef<str>>(h: &Header, claims: &[S]) -> String {
     let mut body: Vec<String> = vec![
         "ST*835*0001".into(),
         format!("BPR*I*0*C*NON************{}", h.bpr16.unwrap_or("")),
@@ -55,7 +60,7 @@ pub fn remit_with(h: &Header, claims: &[&str]) -> Remittance {
     body.push("N1*PR*TEST HEALTH PLAN*XV*".to_string() + h.payer_id);
     body.push("N1*PE*TEST CLINIC*XX*1999999992".into());
     body.push("LX*1".into());
-    body.extend(claims.iter().map(|s| s.to_string()));
+    body.extend(claims.iter().map(|s| s.as_ref().to_string()));
     let count = body.len() + 1;
     body.push(format!("SE*{count}*0001"));
     let mut text = String::from(
@@ -67,7 +72,50 @@ pub fn remit_with(h: &Header, claims: &[&str]) -> Remittance {
         text.push_str("~\n");
     }
     text.push_str("GE*1*101~\nIEA*1*000000101~\n");
-    first_835(text.as_bytes()).expect("test 835 has an ST*835")
+    text
+}
+
+/// Checks [`Assessor::is_plainly_paid`] against the full assessment on every claim of every
+/// 835 in `bytes`: true exactly when the claim is assessed `Paid`. Returns (plainly paid,
+/// claims).
+pub fn check_screen(bytes: &[u8], ctx: &Context, what: &str) -> (usize, usize) {
+    let opts = ParseOptions::default();
+    let assessor = Assessor::new(ctx);
+    let (mut plain, mut claims) = (0, 0);
+    let mut reader = Reader::from_slice(bytes);
+    while let Ok(Some(event)) = reader.next_event() {
+        let Event::Transaction(tx) = event else {
+            continue;
+        };
+        if tx.set_id != "835" {
+            continue;
+        }
+        let (rem, _) = remit::parse_835(&tx, &opts);
+        let whole = assessor.assess(&rem);
+        let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+        let view = remit::RemittanceView::new(&tx, &opts);
+        assert_eq!(view.len(), whole.claims.len(), "{what}: claims");
+        for (cv, assessed) in view.claims().zip(&whole.claims) {
+            let screened = assessor.is_plainly_paid(&cv, &links);
+            assert_eq!(
+                screened,
+                assessed.outcome == Outcome::Paid,
+                "{what}: claim {} is assessed {:?} with {} denials, screened plainly paid: {screened}",
+                cv.index(),
+                assessed.outcome,
+                assessed.denials.len(),
+            );
+            if assessed.outcome == Outcome::Paid {
+                assert!(
+                    assessed.denials.is_empty(),
+                    "{what}: a paid claim with denials"
+                );
+            }
+            plain += usize::from(screened);
+            claims += 1;
+        }
+    }
+    (plain, claims)
 }
 
 pub fn remit(claims: &[&str]) -> Remittance {
