@@ -716,9 +716,11 @@ fn process(
             on_claim(&mut counts, rem, links, i, claim)
         })
     };
-    out.claims_accounted = counts.claims_accounted;
-    out.denied_claims = counts.denied_claims;
-    out.by_outcome = counts.by_outcome;
+    out.claims_accounted += counts.claims_accounted;
+    out.denied_claims += counts.denied_claims;
+    for (outcome, n) in counts.by_outcome {
+        *out.by_outcome.entry(outcome).or_default() += n;
+    }
     out
 }
 
@@ -816,6 +818,7 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
         Input::Reader(_, r) => r,
     };
     let mut out = FileResult::default();
+    let screen = denali_rules::Assessor::new(&opts.context);
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
     loop {
         match reader.next_event() {
@@ -828,23 +831,32 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
                 out.claims_in += tx.count("CLP") as u64;
                 let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
                 let set = out.transactions;
-                let (_, diags) = remit::parse_835_each(&tx, &opts.parse, |rem, i, claim| {
-                    if opts.redact {
-                        claim.redact();
+                let view = remit::RemittanceView::new(&tx, &opts.parse);
+                let (header, _) = view.header();
+                // Balancing: a claim read whole reports its own; a plainly paid claim is
+                // balanced through the view; the payment from the claims' Σ CLP04.
+                let mut claim_payments = Decimal::ZERO;
+                for claim in view.claims() {
+                    // A plainly paid claim has no row (unless every claim is listed): it is
+                    // counted here, without reading the rest of its fields.
+                    if !opts.all_claims && screen.is_plainly_paid(&claim, &links) {
+                        out.claims_accounted += 1;
+                        *out.by_outcome
+                            .entry(outcome_name(Outcome::Paid))
+                            .or_default() += 1;
+                        out.balancing += balancing(&claim.balance());
+                        claim_payments += claim.payment_amount();
+                        continue;
                     }
-                    emit(set, rem, &links, i, claim);
-                });
-                out.balancing += diags
-                    .iter()
-                    .filter(|d| {
-                        matches!(
-                            d.code,
-                            DiagnosticCode::LineUnbalanced
-                                | DiagnosticCode::ClaimUnbalanced
-                                | DiagnosticCode::TransactionUnbalanced
-                        )
-                    })
-                    .count() as u64;
+                    let (mut claim_payment, diags) = claim.to_claim_payment();
+                    out.balancing += balancing(&diags);
+                    claim_payments += claim_payment.payment_amount;
+                    if opts.redact {
+                        claim_payment.redact();
+                    }
+                    emit(set, &header, &links, claim.index(), &mut claim_payment);
+                }
+                out.balancing += balancing(&view.balance_payment(claim_payments));
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -862,6 +874,21 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
         });
     }
     out
+}
+
+/// How many of `diags` are balancing warnings (line, claim or payment).
+fn balancing(diags: &[denali_x12::Diagnostic]) -> u64 {
+    diags
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                DiagnosticCode::LineUnbalanced
+                    | DiagnosticCode::ClaimUnbalanced
+                    | DiagnosticCode::TransactionUnbalanced
+            )
+        })
+        .count() as u64
 }
 
 /// Writes `d` into `out` (cleared first) as `YYYY-MM-DD`, as `NaiveDate`'s `Display` does for
