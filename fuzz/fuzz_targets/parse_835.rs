@@ -91,9 +91,13 @@ fn view_agrees(
     let view = remit::RemittanceView::new(tx, opts);
     assert_eq!(view.len(), rem.claims.len(), "view: claim count");
     let mut all = Vec::new();
+    let mut buffers = remit::ClaimBuffers::default();
     for (cv, c) in view.claims().zip(&rem.claims) {
         let (owned, d) = cv.to_claim_payment();
         assert!(owned == *c, "view: claim {} differs", cv.index());
+        let (reused, d2) = cv.to_claim_payment_reusing(&mut buffers);
+        assert!(reused == *c && d2 == d, "view: claim {} in recycled buffers differs", cv.index());
+        buffers.recycle(reused);
         all.extend(d);
         assert!(cv.position() == c.position);
         assert!(cv.patient_control_number() == c.patient_control_number.as_str());

@@ -819,6 +819,7 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
     };
     let mut out = FileResult::default();
     let screen = denali_rules::Assessor::new(&opts.context);
+    let mut buffers = remit::ClaimBuffers::default();
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
     loop {
         match reader.next_event() {
@@ -848,13 +849,14 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
                         claim_payments += claim.payment_amount();
                         continue;
                     }
-                    let (mut claim_payment, diags) = claim.to_claim_payment();
+                    let (mut claim_payment, diags) = claim.to_claim_payment_reusing(&mut buffers);
                     out.balancing += balancing(&diags);
                     claim_payments += claim_payment.payment_amount;
                     if opts.redact {
                         claim_payment.redact();
                     }
                     emit(set, &header, &links, claim.index(), &mut claim_payment);
+                    buffers.recycle(claim_payment);
                 }
                 out.balancing += balancing(&view.balance_payment(claim_payments));
             }

@@ -257,7 +257,7 @@ impl<'a> Seg<'_, 'a> {
 /// vectors (and boxes whose content is overwritten) are kept, so nothing of one claim can show
 /// in the next; a vector grown past [`SPARE_CAPACITY`] is dropped rather than kept.
 #[derive(Default)]
-struct Spare {
+pub(super) struct Spare {
     claim: Option<ClaimVecs>,
     lines: Vec<LineVecs>,
     /// The boxes themselves are what is kept: their allocations are reused.
@@ -304,7 +304,7 @@ fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
 
 impl Spare {
     /// Keeps the buffers of a claim the caller did not take.
-    fn keep(&mut self, mut c: ClaimPayment) {
+    pub(super) fn keep(&mut self, mut c: ClaimPayment) {
         // The vectors are taken out in place: a line is too large to move whole.
         for l in c.service_lines.iter_mut() {
             if self.lines.len() >= SPARE_CAPACITY {
@@ -439,7 +439,15 @@ fn read_835(
     // One UTF-8 check for the whole set is much cheaper than one per segment; segments are then
     // sliced from it (and checked one by one only when the set as a whole is not valid).
     let text = std::str::from_utf8(tx.as_bytes()).ok();
-    walk(tx, tx.segments(), text, Walk::Set, opts, on_claim)
+    walk(
+        tx,
+        tx.segments(),
+        text,
+        Walk::Set,
+        opts,
+        &mut Spare::default(),
+        on_claim,
+    )
 }
 
 /// What a [`walk`] covers, and so which checks of the whole set it makes.
@@ -464,6 +472,7 @@ pub(super) fn walk<'r>(
     tx_text: Option<&'r str>,
     walk: Walk,
     opts: &ParseOptions,
+    spare: &mut Spare,
     mut on_claim: impl FnMut(&Remittance, usize, &mut Option<ClaimPayment>),
 ) -> (Remittance, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -481,7 +490,6 @@ pub(super) fn walk<'r>(
     let mut claims_done = 0usize;
     let mut claim_payments = Decimal::ZERO;
     // Hands the claim read last (if any) to `on_claim`; it can no longer change.
-    let mut spare = Spare::default();
     let mut close = |rem: &mut Remittance, balancing: &mut Vec<Diagnostic>, spare: &mut Spare| {
         if let Some(c) = rem.claims.pop() {
             balance_claim(&c, balancing);
@@ -615,7 +623,7 @@ pub(super) fn walk<'r>(
                 open_line = false;
                 open_claim = true;
                 in_detail = true;
-                close(&mut rem, &mut balancing, &mut spare);
+                close(&mut rem, &mut balancing, spare);
                 let v = spare.claim.take().unwrap_or_default();
                 rem.claims.push(ClaimPayment {
                     patient_control_number: s.text(1),
@@ -813,7 +821,7 @@ pub(super) fn walk<'r>(
             _ => unexpected(&mut s, "segment not expected in an 835; skipped"),
         }
     }
-    close(&mut rem, &mut balancing, &mut spare);
+    close(&mut rem, &mut balancing, spare);
     for (ok, what) in seen
         .iter()
         .zip(["BPR", "TRN", "N1*PR (payer)", "N1*PE (payee)"])

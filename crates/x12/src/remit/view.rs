@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::*;
-use super::parse::{Balance, Seg, Walk, check_charge, check_payment, walk};
+use super::parse::{Balance, Seg, Spare, Walk, check_charge, check_payment, walk};
 use crate::error::{Diagnostic, Position, SegmentId};
 use crate::reader::{ParseOptions, TransactionSet};
 use crate::segment::{Element, Segment};
@@ -211,6 +211,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             None,
             Walk::Header { detail_from },
             self.opts,
+            &mut Spare::default(),
             |_, _, _| {},
         )
     }
@@ -577,6 +578,16 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     /// The claim as `parse_835` reads it, with the diagnostics of its segments (line and claim
     /// balancing included).
     pub fn to_claim_payment(&self) -> (ClaimPayment, Vec<Diagnostic>) {
+        self.to_claim_payment_reusing(&mut ClaimBuffers::default())
+    }
+
+    /// [`Self::to_claim_payment`], built in the vectors of claims given back to `buffers`
+    /// ([`ClaimBuffers::recycle`]): reading many claims one after another then allocates
+    /// only where a claim is larger than those before it.
+    pub fn to_claim_payment_reusing(
+        &self,
+        buffers: &mut ClaimBuffers,
+    ) -> (ClaimPayment, Vec<Diagnostic>) {
         let tx = self.view.tx;
         let range = self.span.start as usize..self.span.end as usize;
         let text = std::str::from_utf8(tx.bytes_in(range.clone())).ok();
@@ -589,6 +600,7 @@ impl<'v, 'r> ClaimView<'v, 'r> {
             text,
             Walk::Claim,
             self.view.opts,
+            &mut buffers.0,
             |_, _, slot| claim = slot.take(),
         );
         // What the LX itself gave (an element limit) belongs to the segments outside claims.
@@ -597,6 +609,24 @@ impl<'v, 'r> ClaimView<'v, 'r> {
             diags.retain(|d| d.position.segment_index != lx);
         }
         (claim.unwrap_or_default(), diags)
+    }
+}
+
+/// Vectors of claims read before, for [`ClaimView::to_claim_payment_reusing`] to build the
+/// next claims in. Only emptied vectors are kept, so nothing of one claim shows in another.
+#[derive(Default)]
+pub struct ClaimBuffers(Spare);
+
+impl ClaimBuffers {
+    /// Keeps `claim`'s vectors (emptied) for the next claims read.
+    pub fn recycle(&mut self, claim: ClaimPayment) {
+        self.0.keep(claim);
+    }
+}
+
+impl std::fmt::Debug for ClaimBuffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimBuffers").finish_non_exhaustive()
     }
 }
 

@@ -143,10 +143,19 @@ pub fn check_view(
     let view = remit::RemittanceView::new(tx, opts);
     assert_eq!(view.len(), rem.claims.len(), "view: claim count");
     let mut all = Vec::new();
+    // Read again in the buffers of the claims before: nothing of one may show in the next.
+    let mut buffers = remit::ClaimBuffers::default();
     for (i, (cv, c)) in view.claims().zip(&rem.claims).enumerate() {
         assert_eq!(cv.index(), i);
         let (owned, d) = cv.to_claim_payment();
         assert_eq!(&owned, c, "view: claim {i} read from its segments differs");
+        let (reused, d2) = cv.to_claim_payment_reusing(&mut buffers);
+        assert_eq!(
+            &reused, c,
+            "view: claim {i} read in recycled buffers differs"
+        );
+        assert_eq!(d2, d);
+        buffers.recycle(reused);
         all.extend(d);
         assert_eq!(cv.position(), c.position, "view: claim {i} position");
         assert_eq!(
