@@ -2,6 +2,13 @@
 //! balanced 835.
 //!
 //! `cargo bench -p denali-benches --bench report`. Input size: `DENALI_BENCH_MB` (default 16).
+//!
+//! `floor_view_csv` is not a report: it is the least any report of this input must do, for
+//! comparison. It reads every set through the borrowed view, runs the three balancing rules,
+//! and writes one CSV row of the report's 25 columns for each line triplet that is not a
+//! contractual or patient-share adjustment (about as many rows as the report has), with the
+//! values taken from the segments and fixed text of a real row's width where the rules would
+//! write theirs. No classification, correction, deadline or priority is worked out.
 
 // criterion_group! generates undocumented items.
 #![allow(missing_docs)]
@@ -50,8 +57,77 @@ fn benches(c: &mut Criterion) {
             black_box(summary.claims_accounted)
         })
     });
+    g.bench_function("floor_view_csv", |b| b.iter(|| black_box(floor(&path))));
     g.finish();
     let _ = std::fs::remove_file(&path);
+}
+
+/// See the module comment: reading, balancing and CSV rows, nothing else. Returns the rows
+/// written.
+fn floor(path: &std::path::Path) -> u64 {
+    use denali_x12::{Event, ParseOptions, Reader, remit};
+    let opts = ParseOptions::default();
+    let file = std::fs::File::open(path).expect("open");
+    let mut reader = Reader::from_reader(file);
+    let mut w = csv::Writer::from_writer(std::io::sink());
+    let (mut rows, mut unbalanced) = (0u64, 0usize);
+    let mut adjustments = Vec::new();
+    let mut amount = String::new();
+    while let Ok(Some(event)) = reader.next_event() {
+        let Event::Transaction(tx) = event else {
+            continue;
+        };
+        let view = remit::RemittanceView::new(&tx, &opts);
+        unbalanced += view.balance().len();
+        for claim in view.claims() {
+            let pcn = claim.patient_control_number();
+            let icn = claim.payer_claim_control_number().unwrap_or_default();
+            for line in claim.lines() {
+                adjustments.clear();
+                line.adjustments_into(&mut adjustments);
+                for a in &adjustments {
+                    let group = a.group.code();
+                    if group == "PR" || ["45", "253", "23"].contains(&a.reason.as_str()) {
+                        continue;
+                    }
+                    use std::fmt::Write as _;
+                    amount.clear();
+                    let _ = write!(amount, "{}", a.amount);
+                    rows += 1;
+                    w.write_record([
+                        "denali-bench-report.835",
+                        "LAKESHORE STATE MEDICAID",
+                        "77044",
+                        "1056956497",
+                        "872442323353875",
+                        "2024-06-10",
+                        &pcn,
+                        &icn,
+                        "1",
+                        "2024-01-12",
+                        "99213",
+                        "",
+                        "line",
+                        group,
+                        &a.reason,
+                        "N130",
+                        &amount,
+                        "eligibility",
+                        "non_covered",
+                        "bill_patient",
+                        "41",
+                        "$300 at stake; recurs 4x for payer 77044 PR-204/N130; billable to the patient",
+                        "",
+                        "Bill the patient: Not covered by the patient's current plan",
+                        "denied",
+                    ])
+                    .expect("csv");
+                }
+            }
+        }
+    }
+    w.flush().expect("csv");
+    rows + unbalanced as u64
 }
 
 criterion_group!(report, benches);
