@@ -2,7 +2,10 @@
 //! HTML render, and the streaming pipeline (one pass, rows spilled to a temporary file and
 //! replayed) gives exactly the rows and summary of the in-memory one. The in-memory run has one
 //! thread; the streaming one two, so the input is read on one thread and assessed on the other
-//! (the pipelined path) and must still agree.
+//! (the pipelined path) and must still agree. A third run lists only denials (no
+//! `all_claims`), so plainly paid claims are counted without being read whole
+//! (`Assessor::is_plainly_paid`): its summary must equal the others' and its rows be exactly
+//! their denial rows.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -15,9 +18,9 @@ fn as_of() -> chrono::NaiveDate {
 }
 
 /// Loading the rule tables takes milliseconds: once per process, not per input.
-fn options(redact: bool) -> &'static ReportOptions {
-    static OPTS: OnceLock<[ReportOptions; 2]> = OnceLock::new();
-    let [plain, redacted] = OPTS.get_or_init(|| {
+fn options(redact: bool, all_claims: bool) -> &'static ReportOptions {
+    static OPTS: OnceLock<[ReportOptions; 4]> = OnceLock::new();
+    let opts = OPTS.get_or_init(|| {
         let base = ReportOptions {
             parse: Default::default(),
             context: denali_rules::Context::new(as_of()),
@@ -25,9 +28,11 @@ fn options(redact: bool) -> &'static ReportOptions {
             redact: false,
         };
         let redacted = ReportOptions { redact: true, ..base.clone() };
-        [base, redacted]
+        let denials = ReportOptions { all_claims: false, ..base.clone() };
+        let denials_redacted = ReportOptions { all_claims: false, ..redacted.clone() };
+        [base, redacted, denials, denials_redacted]
     });
-    if redact { redacted } else { plain }
+    &opts[usize::from(redact) + 2 * usize::from(!all_claims)]
 }
 
 /// One pool of each size, for the process.
@@ -45,7 +50,8 @@ fn input(data: &[u8]) -> Input {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let opts = options(data.first().is_some_and(|b| b & 1 != 0));
+    let redact = data.first().is_some_and(|b| b & 1 != 0);
+    let opts = options(redact, true);
     let report = pool(1).install(|| run(vec![input(data)], opts, &|_| {}));
     assert_eq!(report.summary.claims_in, report.summary.claims_accounted);
 
@@ -65,6 +71,14 @@ fuzz_target!(|data: &[u8]| {
         .expect("stream to memory");
     assert!(rows == report.rows, "stream and run gave different rows");
     assert!(summary == report.summary, "stream and run gave different summaries");
+
+    let denials = pool(1).install(|| run(vec![input(data)], options(redact, false), &|_| {}));
+    assert!(denials.summary == report.summary, "screened paid claims changed the summary");
+    let denial_rows: Vec<_> = report.rows.iter().filter(|r| !r.level.is_empty()).collect();
+    assert!(
+        denials.rows.iter().eq(denial_rows),
+        "screened paid claims changed the denial rows"
+    );
 
     let mut out = Vec::new();
     denali_report::render::csv(&mut out, &report).expect("csv to memory");

@@ -1,0 +1,111 @@
+//! Listing only denials, the pipeline counts plainly paid claims without reading them whole
+//! (`Assessor::is_plainly_paid`). That must change nothing but the claim rows: the summary
+//! (counts, outcomes, balancing, denied dollars by category) and every denial row equal those
+//! of the run that reads and lists every claim. Checked on every project fixture and, when
+//! `DENALI_EXTERNAL_FIXTURES` is set, every file of the external corpus.
+
+use std::path::{Path, PathBuf};
+
+use denali_report::{Input, Report, ReportOptions, run};
+
+fn options(all_claims: bool) -> ReportOptions {
+    ReportOptions {
+        parse: Default::default(),
+        context: denali_rules::Context::new(
+            chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"),
+        ),
+        all_claims,
+        redact: false,
+    }
+}
+
+fn report(path: &Path, all_claims: bool) -> Report {
+    run(
+        vec![Input::Path(path.to_path_buf())],
+        &options(all_claims),
+        &|_| {},
+    )
+}
+
+/// Compares the two runs on one file; returns (claims, paid claims).
+fn check(path: &Path) -> (u64, u64) {
+    let every = report(path, true);
+    let denials = report(path, false);
+    let what = path.display();
+    assert_eq!(denials.summary, every.summary, "{what}: summary");
+    let denial_rows: Vec<_> = every.rows.iter().filter(|r| !r.level.is_empty()).collect();
+    assert_eq!(
+        denials.rows.iter().collect::<Vec<_>>(),
+        denial_rows,
+        "{what}: denial rows"
+    );
+    let s = &every.summary;
+    (
+        s.claims_in,
+        s.by_outcome.get("paid").copied().unwrap_or_default(),
+    )
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn listing_only_denials_changes_nothing_else_on_the_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
+    let mut files = Vec::new();
+    files_under(&dir, &mut files);
+    let (mut claims, mut paid) = (0, 0);
+    for f in &files {
+        let (c, p) = check(f);
+        claims += c;
+        paid += p;
+    }
+    assert!(files.len() >= 5, "{} fixtures", files.len());
+    assert!(paid > 20 && paid < claims, "{paid} paid of {claims}");
+}
+
+#[test]
+fn listing_only_denials_changes_nothing_else_on_the_external_corpus() {
+    let Some(dir) = std::env::var_os("DENALI_EXTERNAL_FIXTURES") else {
+        eprintln!(
+            "skipped: DENALI_EXTERNAL_FIXTURES is not set (the external corpus lives in ../shared/fixtures/external)"
+        );
+        return;
+    };
+    let mut dir = PathBuf::from(dir);
+    if dir.is_relative() {
+        dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir);
+    }
+    assert!(
+        dir.is_dir(),
+        "DENALI_EXTERNAL_FIXTURES is set to {} but that folder does not exist",
+        dir.display()
+    );
+    let mut files = Vec::new();
+    files_under(&dir, &mut files);
+    let (mut claims, mut paid) = (0, 0);
+    for f in &files {
+        let (c, p) = check(f);
+        claims += c;
+        paid += p;
+    }
+    eprintln!(
+        "external corpus: {paid} paid of {claims} claims, in {} files",
+        files.len()
+    );
+    assert!(paid > 0 && paid < claims, "{paid} paid of {claims}");
+}
