@@ -41,7 +41,10 @@ pub use delimiters::Delimiters;
 pub use error::{
     Diagnostic, DiagnosticCode, Error, ErrorKind, Position, Result, SegmentId, Severity,
 };
-pub use reader::{Event, GroupHeader, InterchangeHeader, ParseOptions, Reader, TransactionSet};
+pub use reader::{
+    Event, GroupHeader, InterchangeHeader, OwnedTransactionSet, ParseOptions, Reader,
+    TransactionSet,
+};
 pub use segment::{Element, Segment};
 pub mod claim;
 pub mod remit;

@@ -249,6 +249,55 @@ impl<'r> TransactionSet<'r> {
     }
 }
 
+/// A transaction set's bytes and segment index, copied out of the reader: to hand a set to
+/// another thread while the reader moves on. [`OwnedTransactionSet::as_set`] lends it back as
+/// the [`TransactionSet`] it was, positions included.
+#[derive(Clone, Debug)]
+pub struct OwnedTransactionSet {
+    set_id: String,
+    control_number: String,
+    version: String,
+    data: Vec<u8>,
+    spans: Vec<Span>,
+    delimiters: Delimiters,
+    base: u64,
+}
+
+impl TransactionSet<'_> {
+    /// A copy of the set that does not borrow the reader (its bytes plus 16 bytes a segment).
+    pub fn to_owned_set(&self) -> OwnedTransactionSet {
+        OwnedTransactionSet {
+            set_id: self.set_id.clone(),
+            control_number: self.control_number.clone(),
+            version: self.version.clone(),
+            data: self.data.to_vec(),
+            spans: self.spans.to_vec(),
+            delimiters: self.delimiters,
+            base: self.base,
+        }
+    }
+}
+
+impl OwnedTransactionSet {
+    /// The set, borrowed from this copy.
+    pub fn as_set(&self) -> TransactionSet<'_> {
+        TransactionSet {
+            set_id: self.set_id.clone(),
+            control_number: self.control_number.clone(),
+            version: self.version.clone(),
+            data: &self.data,
+            spans: &self.spans,
+            delimiters: self.delimiters,
+            base: self.base,
+        }
+    }
+
+    /// The number of bytes held.
+    pub fn len_bytes(&self) -> usize {
+        self.data.len()
+    }
+}
+
 /// What the reader yields, in file order.
 #[derive(Clone, Debug)]
 pub enum Event<'r> {

@@ -72,8 +72,15 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
             Ok(Some(Event::Transaction(tx))) => {
                 s.transactions += 1;
                 s.sets.push(tx.set_id.clone());
+                let owned = tx.to_owned_set();
+                check_owned(&tx, &owned.as_set());
                 if tx.set_id == "835" {
                     let (rem, d) = remit::parse_835(&tx, &opts);
+                    assert_eq!(
+                        remit::parse_835(&owned.as_set(), &opts),
+                        (rem.clone(), d.clone()),
+                        "owned copy: 835"
+                    );
                     check_claim_by_claim(&tx, &opts, &rem, &d);
                     check_view(&tx, &opts, &rem, &d);
                     s.claims += rem.claims.len();
@@ -94,6 +101,26 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
     s.diagnostics
         .sort_by_key(|d| (d.position.offset, d.code.as_str()));
     s
+}
+
+/// A set copied out of the reader and lent back is the set: same header fields, delimiters,
+/// and segments (ids, bytes, positions).
+pub fn check_owned(tx: &TransactionSet<'_>, back: &TransactionSet<'_>) {
+    assert_eq!(
+        (&back.set_id, &back.control_number, &back.version),
+        (&tx.set_id, &tx.control_number, &tx.version),
+        "owned copy: header"
+    );
+    assert_eq!(back.delimiters(), tx.delimiters(), "owned copy: delimiters");
+    assert_eq!(back.as_bytes(), tx.as_bytes(), "owned copy: bytes");
+    assert_eq!(back.segment_count(), tx.segment_count());
+    for (a, b) in back.segments().zip(tx.segments()) {
+        assert_eq!(
+            (a.id(), a.as_bytes(), a.position()),
+            (b.id(), b.as_bytes(), b.position()),
+            "owned copy: segment"
+        );
+    }
 }
 
 /// Reading claim by claim gives what reading the whole set gives: the same claims in order,
