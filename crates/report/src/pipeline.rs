@@ -694,9 +694,9 @@ fn add_file(s: &mut Summary, name: String, r: FileResult) {
 type OnClaim<'a> =
     dyn FnMut(&mut FileResult, &Remittance, &ReversalLinks, usize, &ClaimPayment) + 'a;
 
-/// Reads one input and hands each claim of each 835 to `on_claim`, in file order, claim by
-/// claim, so memory stays at one claim (and the set's claim keys) however large a transaction
-/// set is; counts what the reader saw.
+/// Reads one input and hands each claim of each 835 that can have a row to `on_claim`, in file
+/// order, claim by claim, so memory stays at one claim (and the set's claim keys) however large
+/// a transaction set is; counts what the reader saw.
 ///
 /// `pipelined` reads on a thread of its own while the calling thread runs `on_claim`: for an
 /// input that would otherwise have a core to itself (fewer inputs than threads), reading and
@@ -707,31 +707,81 @@ fn process(
     pipelined: bool,
     on_claim: &mut OnClaim<'_>,
 ) -> FileResult {
-    // What `on_claim` counts, kept apart from what the reading counts.
+    // What `on_claim` and the claims read whole count, kept apart from what the reading counts.
     let mut counts = FileResult::default();
     let mut out = if pipelined {
-        read_pipelined(input, opts, &mut counts, on_claim)
+        read_pipelined(input, opts, OWNED_SET_MAX, &mut counts, on_claim)
     } else {
-        read(input, opts, &mut |_, rem, links, i, claim| {
-            on_claim(&mut counts, rem, links, i, claim)
+        let mut buffers = remit::ClaimBuffers::default();
+        read(input, opts, &mut |w| {
+            let mut balancing = 0;
+            read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
+                on_claim(&mut counts, w.header, w.links, i, claim)
+            });
+            counts.balancing += balancing;
         })
     };
     out.claims_accounted += counts.claims_accounted;
     out.denied_claims += counts.denied_claims;
+    out.balancing += counts.balancing;
     for (outcome, n) in counts.by_outcome {
         *out.by_outcome.entry(outcome).or_default() += n;
     }
     out
 }
 
-/// Claims handed from the reading thread to the assessing one, with what they are read with.
-struct Batch {
-    /// The set's header (payment, payer, payee: fixed from the first claim on, see
-    /// `parse_835_each`), shared by every batch of the set. Provider adjustments, which come
-    /// after the claims and which rows do not read, are left out.
-    header: Arc<Remittance>,
-    links: Arc<ReversalLinks>,
-    claims: Vec<(usize, ClaimPayment)>,
+/// The claims of one 835 set that [`read`] did not settle from the view: those that can have a
+/// row, to be read whole.
+struct SetWork<'s, 'v, 'r> {
+    /// The set's header (payment, payer, payee), without claims.
+    header: &'s Remittance,
+    links: &'s ReversalLinks,
+    view: &'s remit::RemittanceView<'v, 'r>,
+    /// Their indexes in the set, in order.
+    claims: &'s [usize],
+}
+
+/// Reads `w`'s claims whole (redacted when the options ask), adds their balancing warnings to
+/// `balancing`, and hands each to `f`, which may take it.
+fn read_whole(
+    w: &SetWork<'_, '_, '_>,
+    opts: &ReportOptions,
+    buffers: &mut remit::ClaimBuffers,
+    balancing: &mut u64,
+    mut f: impl FnMut(usize, &mut ClaimPayment),
+) {
+    for &i in w.claims {
+        let Some(claim) = w.view.claim(i) else {
+            continue;
+        };
+        let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
+        *balancing += count_balancing(&diags);
+        if opts.redact {
+            c.redact();
+        }
+        f(i, &mut c);
+        buffers.recycle(c);
+    }
+}
+
+/// Claims handed from the reading thread to the assessing one, with what they are read with:
+/// the set's header (payment, payer, payee; provider adjustments, which come after the claims
+/// and which rows do not read, are left out) and reversal links, shared by every batch of the
+/// set.
+enum Batch {
+    /// Claim indexes of a set copied out of the reader: the assessing thread reads them whole.
+    Set {
+        header: Arc<Remittance>,
+        links: Arc<ReversalLinks>,
+        set: Arc<denali_x12::OwnedTransactionSet>,
+        claims: Vec<usize>,
+    },
+    /// Claims read whole on the reading thread (a set too large to copy).
+    Claims {
+        header: Arc<Remittance>,
+        links: Arc<ReversalLinks>,
+        claims: Vec<(usize, ClaimPayment)>,
+    },
 }
 
 /// Claims per [`Batch`], and batches in flight: enough to keep both threads busy, few enough
@@ -740,54 +790,126 @@ struct Batch {
 const BATCH_CLAIMS: usize = 64;
 const BATCHES_IN_FLIGHT: usize = 4;
 
-/// [`read`] on a thread of its own, sending the claims in batches to this thread, which hands
-/// them to `on_claim` in the order read.
+/// The largest set copied to the assessing thread; a larger one is read whole on the reading
+/// thread, so a file that is one huge set is not held twice.
+const OWNED_SET_MAX: usize = 32 << 20;
+
+/// [`read`] on a thread of its own. It screens each set's claims and sends the rest to this
+/// thread, in order: as claim indexes into a copy of the set, which this thread reads whole
+/// (so the two threads share the work about evenly), or, for a set over `owned_set_max`
+/// bytes ([`OWNED_SET_MAX`]), as claims already read.
 fn read_pipelined(
     input: Input,
     opts: &ReportOptions,
+    owned_set_max: usize,
     counts: &mut FileResult,
     on_claim: &mut OnClaim<'_>,
 ) -> FileResult {
     let (send, batches) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
-            // The open set's number, header and links: made once per set, whatever its size.
-            let mut set_shared: Option<(u64, Arc<Remittance>, Arc<ReversalLinks>)> = None;
-            let mut claims = Vec::with_capacity(BATCH_CLAIMS);
+            let mut buffers = remit::ClaimBuffers::default();
+            let mut balancing = 0;
             // A closed receiver means the assessing side stopped; reading goes on, to count
             // what the input holds.
-            let flush = |claims: &mut Vec<_>, shared: &Option<(u64, Arc<_>, Arc<_>)>| {
-                if let Some((_, header, links)) = shared
-                    && !claims.is_empty()
-                {
-                    let _ = send.send(Batch {
-                        header: Arc::clone(header),
-                        links: Arc::clone(links),
-                        claims: std::mem::replace(claims, Vec::with_capacity(BATCH_CLAIMS)),
+            let mut out = read(input, opts, &mut |w| {
+                if w.claims.is_empty() {
+                    return;
+                }
+                let header = Arc::new(Remittance {
+                    claims: Vec::new(),
+                    provider_adjustments: Vec::new(),
+                    ..w.header.clone()
+                });
+                let links = Arc::new(w.links.clone());
+                let tx = w.view.transaction();
+                if tx.as_bytes().len() <= owned_set_max {
+                    let set = Arc::new(tx.to_owned_set());
+                    for chunk in w.claims.chunks(BATCH_CLAIMS) {
+                        let _ = send.send(Batch::Set {
+                            header: Arc::clone(&header),
+                            links: Arc::clone(&links),
+                            set: Arc::clone(&set),
+                            claims: chunk.to_vec(),
+                        });
+                    }
+                    return;
+                }
+                let mut claims = Vec::with_capacity(BATCH_CLAIMS);
+                read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
+                    claims.push((i, std::mem::take(claim)));
+                    if claims.len() == BATCH_CLAIMS {
+                        let _ = send.send(Batch::Claims {
+                            header: Arc::clone(&header),
+                            links: Arc::clone(&links),
+                            claims: std::mem::replace(
+                                &mut claims,
+                                Vec::with_capacity(BATCH_CLAIMS),
+                            ),
+                        });
+                    }
+                });
+                if !claims.is_empty() {
+                    let _ = send.send(Batch::Claims {
+                        header,
+                        links,
+                        claims,
                     });
                 }
-            };
-            let out = read(input, opts, &mut |set, rem, links, i, claim| {
-                if set_shared.as_ref().is_none_or(|(s, ..)| *s != set) {
-                    flush(&mut claims, &set_shared);
-                    let header = Remittance {
-                        claims: Vec::new(),
-                        provider_adjustments: Vec::new(),
-                        ..rem.clone()
-                    };
-                    set_shared = Some((set, Arc::new(header), Arc::new(links.clone())));
-                }
-                claims.push((i, std::mem::take(claim)));
-                if claims.len() == BATCH_CLAIMS {
-                    flush(&mut claims, &set_shared);
-                }
             });
-            flush(&mut claims, &set_shared);
+            out.balancing += balancing;
             out
         });
-        for b in batches {
-            for (i, claim) in &b.claims {
-                on_claim(counts, &b.header, &b.links, *i, claim);
+        let mut buffers = remit::ClaimBuffers::default();
+        let mut next = batches.recv().ok();
+        while let Some(batch) = next.take() {
+            match batch {
+                Batch::Claims {
+                    header,
+                    links,
+                    claims,
+                } => {
+                    for (i, claim) in &claims {
+                        on_claim(counts, &header, &links, *i, claim);
+                    }
+                    next = batches.recv().ok();
+                }
+                Batch::Set {
+                    mut header,
+                    mut links,
+                    set,
+                    mut claims,
+                } => {
+                    // One view per set, for all of its batches.
+                    let tx = set.as_set();
+                    let view = remit::RemittanceView::new(&tx, &opts.parse);
+                    loop {
+                        let w = SetWork {
+                            header: &header,
+                            links: &links,
+                            view: &view,
+                            claims: &claims,
+                        };
+                        let mut balancing = 0;
+                        read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
+                            on_claim(counts, &header, &links, i, claim)
+                        });
+                        counts.balancing += balancing;
+                        match batches.recv() {
+                            Ok(Batch::Set {
+                                header: h,
+                                links: l,
+                                set: s,
+                                claims: c,
+                            }) if Arc::ptr_eq(&s, &set) => (header, links, claims) = (h, l, c),
+                            Ok(other) => {
+                                next = Some(other);
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
             }
         }
         reading.join().unwrap_or_else(|_| FileResult {
@@ -797,14 +919,14 @@ fn read_pipelined(
     })
 }
 
-/// What [`read`] hands over for each claim: the set's number (from 1), the remittance without
-/// its claims, the set's reversal links, the claim's index in the set, and the claim (lent, as
-/// by `parse_835_each`).
-type Emit<'a> = dyn FnMut(u64, &Remittance, &ReversalLinks, usize, &mut ClaimPayment) + 'a;
-
-/// Hands each claim of each 835 in `input` to `emit` (redacted first when the options ask);
-/// counts what the reader saw.
-fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
+/// Reads each 835 set of `input` through the borrowed view: counts its claims, balances it,
+/// settles the plainly paid claims (no row unless every claim is listed) from the view, and
+/// hands the others to `on_set`, which reads them whole. Counts what the reader saw.
+fn read(
+    input: Input,
+    opts: &ReportOptions,
+    on_set: &mut dyn FnMut(SetWork<'_, '_, '_>),
+) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
             Ok(f) => Box::new(f),
@@ -819,7 +941,7 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
     };
     let mut out = FileResult::default();
     let screen = denali_rules::Assessor::new(&opts.context);
-    let mut buffers = remit::ClaimBuffers::default();
+    let mut whole = Vec::new();
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
     loop {
         match reader.next_event() {
@@ -831,13 +953,14 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
                 out.transactions += 1;
                 out.claims_in += tx.count("CLP") as u64;
                 let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
-                let set = out.transactions;
                 let view = remit::RemittanceView::new(&tx, &opts.parse);
                 let (header, _) = view.header();
-                // Balancing: a claim read whole reports its own; a plainly paid claim is
-                // balanced through the view; the payment from the claims' Σ CLP04.
+                // Balancing: a claim read whole reports its own (where it is read); a plainly
+                // paid claim is balanced through the view; the payment from the claims' Σ CLP04.
                 let mut claim_payments = Decimal::ZERO;
+                whole.clear();
                 for claim in view.claims() {
+                    claim_payments += claim.payment_amount();
                     // A plainly paid claim has no row (unless every claim is listed): it is
                     // counted here, without reading the rest of its fields.
                     if !opts.all_claims && screen.is_plainly_paid(&claim, &links) {
@@ -845,20 +968,18 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
                         *out.by_outcome
                             .entry(outcome_name(Outcome::Paid))
                             .or_default() += 1;
-                        out.balancing += balancing(&claim.balance());
-                        claim_payments += claim.payment_amount();
-                        continue;
+                        out.balancing += count_balancing(&claim.balance());
+                    } else {
+                        whole.push(claim.index());
                     }
-                    let (mut claim_payment, diags) = claim.to_claim_payment_reusing(&mut buffers);
-                    out.balancing += balancing(&diags);
-                    claim_payments += claim_payment.payment_amount;
-                    if opts.redact {
-                        claim_payment.redact();
-                    }
-                    emit(set, &header, &links, claim.index(), &mut claim_payment);
-                    buffers.recycle(claim_payment);
                 }
-                out.balancing += balancing(&view.balance_payment(claim_payments));
+                out.balancing += count_balancing(&view.balance_payment(claim_payments));
+                on_set(SetWork {
+                    header: &header,
+                    links: &links,
+                    view: &view,
+                    claims: &whole,
+                });
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -879,7 +1000,7 @@ fn read(input: Input, opts: &ReportOptions, emit: &mut Emit<'_>) -> FileResult {
 }
 
 /// How many of `diags` are balancing warnings (line, claim or payment).
-fn balancing(diags: &[denali_x12::Diagnostic]) -> u64 {
+fn count_balancing(diags: &[denali_x12::Diagnostic]) -> u64 {
     diags
         .iter()
         .filter(|d| {
@@ -1109,6 +1230,83 @@ mod tests {
         let mut other = String::new();
         super::recurrence_key(&mut other, ["PAYER1", "0", ":N130;M127", &"x".repeat(121)]);
         assert_ne!(k, other);
+    }
+
+    /// The pipelined read, whether it sends sets to copy or claims already read, hands over
+    /// the same claims in the same order with the same counts as the sequential one.
+    #[test]
+    fn pipelined_reads_equal_the_sequential_one_both_ways() {
+        use super::{FileResult, Input, ReportOptions, process, read_pipelined};
+        let opts = ReportOptions {
+            parse: Default::default(),
+            context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
+            all_claims: false,
+            redact: true,
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        type Seen = Vec<(usize, String, String)>;
+        let summary = |r: &FileResult| {
+            (
+                r.transactions,
+                r.claims_in,
+                r.claims_accounted,
+                r.denied_claims,
+                r.balancing,
+                r.by_outcome.clone(),
+                r.error.clone(),
+            )
+        };
+        let mut claims = 0;
+        for f in &files {
+            let mut seq: Seen = Vec::new();
+            let s = process(
+                Input::Path(f.clone()),
+                &opts,
+                false,
+                &mut |out, rem, _, i, c| {
+                    out.claims_accounted += 1;
+                    seq.push((
+                        i,
+                        c.patient_control_number.to_string(),
+                        format!("{:?}{:?}", rem.payer, c),
+                    ));
+                },
+            );
+            for owned_set_max in [0, usize::MAX] {
+                let mut counts = FileResult::default();
+                let mut piped: Seen = Vec::new();
+                let mut p = read_pipelined(
+                    Input::Path(f.clone()),
+                    &opts,
+                    owned_set_max,
+                    &mut counts,
+                    &mut |out, rem, _, i, c| {
+                        out.claims_accounted += 1;
+                        piped.push((
+                            i,
+                            c.patient_control_number.to_string(),
+                            format!("{:?}{:?}", rem.payer, c),
+                        ));
+                    },
+                );
+                p.claims_accounted += counts.claims_accounted;
+                p.balancing += counts.balancing;
+                assert_eq!(piped, seq, "{}: claims ({owned_set_max})", f.display());
+                assert_eq!(
+                    summary(&p),
+                    summary(&s),
+                    "{}: counts ({owned_set_max})",
+                    f.display()
+                );
+            }
+            claims += seq.len();
+        }
+        assert!(claims > 50, "{claims} claims read whole");
     }
 
     /// A borrowed row becomes the owned row with the same value in every named column (only
