@@ -402,9 +402,10 @@ impl<'a> Assessor<'a> {
     ///         let view = remit::RemittanceView::new(&tx, &opts);
     ///         let (header, _) = view.header();
     ///         for claim in view.claims() {
-    ///             let full = assessor.assess_claim(&header, &links, claim.index(), &claim.to_claim_payment().0);
-    ///             let paid = full.outcome == Outcome::Paid && full.denials.is_empty();
-    ///             assert!(!assessor.is_plainly_paid(&claim, &links) || paid);
+    ///             let whole = claim.to_claim_payment().0;
+    ///             let full = assessor.assess_claim(&header, &links, claim.index(), &whole);
+    ///             let paid = full.outcome == Outcome::Paid;
+    ///             assert_eq!(assessor.is_plainly_paid(&claim, &links), paid);
     ///         }
     ///     }
     /// }
@@ -446,6 +447,8 @@ impl<'a> Assessor<'a> {
         claim.lines().all(|line| {
             remarks.clear();
             line.remarks_into(remarks);
+            // The line's codes, then the claim's, stopping as `assess_claim` does when the
+            // scope is full.
             rarcs.clear();
             let _ =
                 push_remarks(rarcs, remarks.iter()) && push_remarks(rarcs, claim_remarks.iter());
