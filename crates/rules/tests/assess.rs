@@ -1299,3 +1299,33 @@ mod screen_props {
         }
     }
 }
+
+/// Hostile: one claim repeating the same remark codes 10,000 times over 6,000 denied lines.
+/// Each line's scope merged the claim's whole remark list, so the work grew with lines × remarks
+/// (a 400 KB file took 7 s in release); the claim's codes are now worked out once. Every line's
+/// denial still lists its line code, then the claim's codes.
+#[test]
+fn regression_claim_remarks_repeated_over_many_lines_are_merged_once() {
+    let mut segs = vec!["CLP*PCN1*1*60000*0**MC*ICN1*11*1".to_string()];
+    for _ in 0..10_000 {
+        segs.push("MOA***N130*n130 *MA01".to_string());
+    }
+    for _ in 0..6_000 {
+        segs.push("SVC*HC:99213*10*0".to_string());
+        segs.push("CAS*CO*16*10".to_string());
+        segs.push("LQ*HE*M51".to_string());
+    }
+    let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let rem = common::remit(&refs);
+    let started = std::time::Instant::now();
+    let a = common::assess_default(&rem);
+    let took = started.elapsed();
+    let c = &a.claims[0];
+    assert_eq!(c.denials.len(), 6_000);
+    assert!(
+        c.denials.iter().all(|d| d.rarcs == ["M51", "N130", "MA01"]),
+        "{:?}",
+        c.denials[0].rarcs
+    );
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
