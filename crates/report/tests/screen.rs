@@ -46,6 +46,19 @@ fn check(path: &Path) -> (u64, u64) {
     )
 }
 
+/// Every file under `dir`, sorted, compared; returns (files, claims, paid claims).
+fn check_all(dir: &Path) -> (usize, u64, u64) {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    let (mut claims, mut paid) = (0, 0);
+    for f in &files {
+        let (c, p) = check(f);
+        claims += c;
+        paid += p;
+    }
+    (files.len(), claims, paid)
+}
+
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -64,15 +77,8 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn listing_only_denials_changes_nothing_else_on_the_fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
-    let mut files = Vec::new();
-    files_under(&dir, &mut files);
-    let (mut claims, mut paid) = (0, 0);
-    for f in &files {
-        let (c, p) = check(f);
-        claims += c;
-        paid += p;
-    }
-    assert!(files.len() >= 5, "{} fixtures", files.len());
+    let (files, claims, paid) = check_all(&dir);
+    assert!(files >= 5, "{files} fixtures");
     assert!(paid > 20 && paid < claims, "{paid} paid of {claims}");
 }
 
@@ -95,17 +101,7 @@ fn listing_only_denials_changes_nothing_else_on_the_external_corpus() {
         "DENALI_EXTERNAL_FIXTURES is set to {} but that folder does not exist",
         dir.display()
     );
-    let mut files = Vec::new();
-    files_under(&dir, &mut files);
-    let (mut claims, mut paid) = (0, 0);
-    for f in &files {
-        let (c, p) = check(f);
-        claims += c;
-        paid += p;
-    }
-    eprintln!(
-        "external corpus: {paid} paid of {claims} claims, in {} files",
-        files.len()
-    );
+    let (files, claims, paid) = check_all(&dir);
+    eprintln!("external corpus: {paid} paid of {claims} claims, in {files} files");
     assert!(paid > 0 && paid < claims, "{paid} paid of {claims}");
 }
