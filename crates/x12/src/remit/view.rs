@@ -11,7 +11,7 @@
 //! [`parse_835`]: super::parse_835
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -94,7 +94,7 @@ pub struct RemittanceView<'v, 'r> {
     /// SVC indexes of every claim's lines, claim after claim.
     lines: Vec<u32>,
     /// Elements of the segment being decoded, kept from one decode to the next.
-    els: Cell<Vec<Element<'r>>>,
+    els: Mutex<Vec<Element<'r>>>,
 }
 
 impl std::fmt::Debug for RemittanceView<'_, '_> {
@@ -116,7 +116,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             opts,
             claims: Vec::new(),
             lines: Vec::new(),
-            els: Cell::default(),
+            els: Mutex::default(),
         };
         if tx.set_id != "835" {
             return view;
@@ -356,18 +356,23 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
     /// view's reusable element buffer. What the decoder reports is dropped: the view decodes,
     /// `parse_835` reports.
     fn decode<R>(&self, seg: Segment<'r>, f: impl FnOnce(&mut Seg<'_, 'r>) -> R) -> R {
-        let mut els = self.els.take();
-        seg.split_into(&mut els);
+        // The view is shared across threads as freely as the set it views: a thread that finds
+        // the buffer in use decodes into a vector of its own.
+        let mut held = self.els.try_lock().ok();
+        let mut own = Vec::new();
+        let els = match held.as_deref_mut() {
+            Some(v) => v,
+            None => &mut own,
+        };
+        seg.split_into(els);
         els.truncate(self.opts.max_elements);
         let mut diags = Vec::new();
-        let r = f(&mut Seg {
+        f(&mut Seg {
             seg,
-            els: &els,
+            els,
             text: None,
             diags: &mut diags,
-        });
-        self.els.set(els);
-        r
+        })
     }
 
     /// Element `n` (1-based) of `seg` within the element limit, empty when absent.
@@ -741,4 +746,52 @@ fn amount(b: &[u8]) -> Decimal {
 
 fn opt_str(b: &[u8]) -> Option<Cow<'_, str>> {
     (!b.is_empty()).then(|| String::from_utf8_lossy(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Event, ParseOptions, Reader, remit};
+
+    /// A view is shared across threads like the set it views (its decode buffer is taken
+    /// when free, else a thread decodes into its own): claims read on four threads at once
+    /// equal the claims read on one.
+    #[test]
+    fn a_view_reads_the_same_claims_from_many_threads() {
+        fn shared<T: Sync>(_: &T) {}
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/835/large_200.835"
+        );
+        let bytes = std::fs::read(path).expect("fixture");
+        let opts = ParseOptions::default();
+        let mut reader = Reader::from_slice(&bytes);
+        let mut claims = 0;
+        while let Ok(Some(event)) = reader.next_event() {
+            let Event::Transaction(tx) = event else {
+                continue;
+            };
+            let view = remit::RemittanceView::new(&tx, &opts);
+            shared(&view);
+            let one: Vec<_> = view
+                .claims()
+                .map(|c| (c.adjustments(), c.remarks(), c.to_claim_payment()))
+                .collect();
+            std::thread::scope(|s| {
+                let threads: Vec<_> = (0..4)
+                    .map(|_| {
+                        s.spawn(|| {
+                            view.claims()
+                                .map(|c| (c.adjustments(), c.remarks(), c.to_claim_payment()))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                for t in threads {
+                    assert!(t.join().expect("thread") == one);
+                }
+            });
+            claims += one.len();
+        }
+        assert!(claims >= 200, "{claims}");
+    }
 }
