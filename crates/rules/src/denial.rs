@@ -448,10 +448,8 @@ impl<'a> Assessor<'a> {
         claim.lines().all(|line| {
             remarks.clear();
             line.remarks_into(remarks);
-            // The line's codes, then the claim's, stopping as `assess_claim` does when the
-            // scope is full.
             rarcs.clear();
-            let _ = push_remarks(rarcs, remarks.iter()) && push_codes(rarcs, &claim_codes);
+            line_scope(rarcs, remarks.iter(), &claim_codes);
             adjustments.clear();
             line.adjustments_into(adjustments);
             plain(adjustments, rarcs)
@@ -749,13 +747,23 @@ fn push_remarks<'a>(
             continue;
         }
         let code = crate::codes::normalize_code(&r.code);
-        if !code.is_empty() && !out.contains(&code) {
-            if out.len() == MAX_REMARKS {
-                return false;
-            }
-            out.push(code);
+        if !code.is_empty() && !add_code(out, code) {
+            return false;
         }
     }
+    true
+}
+
+/// Adds one normalised code to a scope unless it is there; false when the scope is full and
+/// the code is new (left out).
+fn add_code<S: AsRef<str> + Into<String>>(out: &mut Vec<String>, code: S) -> bool {
+    if out.iter().any(|c| c == code.as_ref()) {
+        return true;
+    }
+    if out.len() == MAX_REMARKS {
+        return false;
+    }
+    out.push(code.into());
     true
 }
 
@@ -791,15 +799,18 @@ fn claim_remark_codes<'a>(
 /// Adds `codes` (distinct, normalised: see [`claim_remark_codes`]) to a scope as
 /// [`push_remarks`] adds remarks. Returns false when codes were left out.
 fn push_codes(out: &mut Vec<String>, codes: &[String]) -> bool {
-    for code in codes {
-        if !out.contains(code) {
-            if out.len() == MAX_REMARKS {
-                return false;
-            }
-            out.push(code.clone());
-        }
-    }
-    true
+    codes.iter().all(|code| add_code(out, code.as_str()))
+}
+
+/// A line's remark scope: its own codes, then its claim's (worked out once with
+/// [`claim_remark_codes`]), stopping when the scope is full. Returns false when codes were
+/// left out. The assessment and the paid screen both build scopes with it.
+fn line_scope<'a>(
+    out: &mut Vec<String>,
+    line: impl Iterator<Item = &'a denali_x12::remit::Remark>,
+    claim_codes: &[String],
+) -> bool {
+    push_remarks(out, line) && push_codes(out, claim_codes)
 }
 
 fn is_denial_reading(e: &Explanation, group: &GroupCode, amount: Decimal) -> bool {
@@ -870,8 +881,7 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     }
     for (li, line) in claim.service_lines.iter().enumerate() {
         let mut rarcs = Vec::new();
-        all_remarks &=
-            push_remarks(&mut rarcs, line.remarks.iter()) && push_codes(&mut rarcs, &claim_codes);
+        all_remarks &= line_scope(&mut rarcs, line.remarks.iter(), &claim_codes);
         for adj in &line.adjustments {
             adjustments.push(classify(adj, Some(li), &rarcs));
         }
@@ -1243,7 +1253,7 @@ mod tests {
             prop_assert_eq!(&once, &whole);
             let (mut whole, mut once) = (Vec::new(), Vec::new());
             let a = push_remarks(&mut whole, line.iter()) && push_remarks(&mut whole, claim.iter());
-            let b = push_remarks(&mut once, line.iter()) && push_codes(&mut once, &codes);
+            let b = line_scope(&mut once, line.iter(), &codes);
             prop_assert_eq!(a, b);
             prop_assert_eq!(once, whole);
         }
