@@ -276,6 +276,26 @@ impl TransactionSet<'_> {
             base: self.base,
         }
     }
+
+    /// [`TransactionSet::to_owned_set`] into a copy made before (of any set), reusing its
+    /// buffers: a thread that hands set after set to others, and gets the copies back, then
+    /// allocates only for the largest.
+    pub fn copy_into(&self, into: &mut OwnedTransactionSet) {
+        for (to, from) in [
+            (&mut into.set_id, &self.set_id),
+            (&mut into.control_number, &self.control_number),
+            (&mut into.version, &self.version),
+        ] {
+            to.clear();
+            to.push_str(from);
+        }
+        into.data.clear();
+        into.data.extend_from_slice(self.data);
+        into.spans.clear();
+        into.spans.extend_from_slice(self.spans);
+        into.delimiters = self.delimiters;
+        into.base = self.base;
+    }
 }
 
 impl OwnedTransactionSet {

@@ -65,6 +65,8 @@ impl Scan {
 pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
     let mut s = Scan::default();
     let opts = r.options().clone();
+    // The copy of the set before, recycled for the next.
+    let mut recycled: Option<denali_x12::OwnedTransactionSet> = None;
     loop {
         match r.next_event() {
             Ok(Some(Event::InterchangeStart(_))) => s.interchanges += 1,
@@ -74,6 +76,11 @@ pub fn scan<I: Input>(mut r: Reader<I>) -> Scan {
                 s.sets.push(tx.set_id.clone());
                 let owned = tx.to_owned_set();
                 check_owned(&tx, &owned.as_set());
+                if let Some(before) = &mut recycled {
+                    tx.copy_into(before);
+                    check_owned(&tx, &before.as_set());
+                }
+                recycled = Some(owned.clone());
                 if tx.set_id == "835" {
                     let (rem, d) = remit::parse_835(&tx, &opts);
                     assert_eq!(
