@@ -6,14 +6,17 @@
 //! [`run`], the rows kept for the report; never the size of the inputs.
 
 use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use denali_rules::{Context, Outcome, ReversalLinks};
 use denali_x12::remit::{self, ClaimPayment, Remittance};
-use denali_x12::{DiagnosticCode, Event, ParseOptions, Reader};
+use denali_x12::{
+    DiagnosticCode, Event, OwnedTransactionSet, ParseOptions, Reader, TransactionSet,
+};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
@@ -256,33 +259,26 @@ fn recurrence_key(out: &mut String, parts: [&str; 4]) {
 /// renderers that sort or aggregate). `progress` is called once per input as it finishes (from
 /// any thread). For very large batches use [`stream`], whose memory does not grow with the input.
 pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + Sync)) -> Report {
-    let pipelined = pipelines(&inputs);
-    let results: Vec<(String, FileResult, Vec<Entry>)> = inputs
+    let workers = workers_per_input(inputs.len());
+    let results: Vec<(String, Processed, Vec<Entry>)> = inputs
         .into_par_iter()
         .map(|input| {
             let name = input.name();
-            let mut entries = Vec::new();
-            let mut rows = Rows::new(&name, opts);
-            let r = process(input, opts, pipelined, &mut |out, rem, links, i, claim| {
-                rows.add(out, rem, links, i, claim, &mut |e| {
-                    entries.push(Entry::from_ref(&e))
-                })
-            });
+            let mut entries = Entries::default();
+            let p = process(input, &name, opts, workers, &mut entries);
             progress(&name);
-            (name, r, entries)
+            (name, p, entries.0)
         })
         .collect();
     let mut recurrence = Recurrence::default();
-    for (_, _, entries) in &results {
-        for e in entries {
-            if let Entry::Denial(p) = e {
-                recurrence.add(&p.key);
-            }
-        }
-    }
     let mut report = Report::default();
+    let mut files = Vec::with_capacity(results.len());
+    for (name, p, entries) in results {
+        recurrence = recurrence.merge(p.recurrence);
+        files.push((name, p.result, entries));
+    }
     let mut totals = Totals::default();
-    for (name, r, entries) in results {
+    for (name, r, entries) in files {
         add_file(&mut report.summary, name, r);
         for e in entries {
             report.rows.push(totals.finish(e, &recurrence, opts));
@@ -297,10 +293,10 @@ pub fn run(inputs: Vec<Input>, opts: &ReportOptions, progress: &(dyn Fn(&str) + 
 /// the batch.
 ///
 /// Priorities count recurrence across the whole batch, which is only known at the end, so each
-/// input is read once (files in parallel), its rows are spilled to a temporary file while the
-/// (payer, CARC, RARCs, procedure) patterns are counted, and the spills are then replayed in
-/// input order with the batch's counts. Standard input is read like a file. Returns the
-/// summary; stops at the first error the sink returns.
+/// input is read once (files in parallel; the sets of a lone file in parallel), its rows are
+/// spilled to a temporary file while the (payer, CARC, RARCs, procedure) patterns are counted,
+/// and the spills are then replayed in input order with the batch's counts. Standard input is
+/// read like a file. Returns the summary; stops at the first error the sink returns.
 pub fn stream(
     inputs: Vec<Input>,
     opts: &ReportOptions,
@@ -308,30 +304,18 @@ pub fn stream(
     progress: &(dyn Fn(&str) + Sync),
 ) -> io::Result<Summary> {
     let dir = tempfile::tempdir()?;
-    let pipelined = pipelines(&inputs);
+    let workers = workers_per_input(inputs.len());
     type Done = (String, FileResult, tempfile::TempPath, Recurrence);
     let done: Vec<io::Result<Done>> = inputs
         .into_par_iter()
         .map(|input| {
             let name = input.name();
             let mut spill = Spill::new_in(dir.path())?;
-            let mut recurrence = Recurrence::default();
-            let mut rows = Rows::new(&name, opts);
-            let mut failed = None;
-            let r = process(input, opts, pipelined, &mut |out, rem, links, i, claim| {
-                rows.add(out, rem, links, i, claim, &mut |e| {
-                    if let Some(d) = &e.denial {
-                        recurrence.add(d.key);
-                    }
-                    if failed.is_none() {
-                        failed = spill.push(&e).err();
-                    }
-                })
-            });
+            let p = process(input, &name, opts, workers, &mut spill);
             progress(&name);
-            match failed {
+            match p.error {
                 Some(e) => Err(e),
-                None => Ok((name, r, spill.finish()?, recurrence)),
+                None => Ok((name, p.result, spill.finish()?, p.recurrence)),
             }
         })
         .collect();
@@ -367,11 +351,17 @@ pub fn stream(
     Ok(summary)
 }
 
-/// Whether each input reads on a thread of its own beside the one that assesses it: when there
-/// are fewer inputs than the pool has threads, which would otherwise sit idle (one large file
-/// on a machine of several cores). With one thread, nothing is pipelined.
-fn pipelines(inputs: &[Input]) -> bool {
-    inputs.len() < rayon::current_num_threads()
+/// How many threads read the sets of each input. Files of a batch already run in parallel, so
+/// each is read on one thread unless there are fewer inputs than the pool has threads (one large
+/// file on a machine of several cores): then each input's sets are shared among its part of the
+/// pool, at least two. With one thread, nothing is shared.
+fn workers_per_input(inputs: usize) -> usize {
+    let threads = rayon::current_num_threads();
+    if inputs == 0 || inputs >= threads {
+        1
+    } else {
+        (threads / inputs).max(2)
+    }
 }
 
 /// Recurrence counts of (payer, CARC, RARCs, procedure) over the denial rows of a batch.
@@ -483,13 +473,10 @@ impl Totals {
 /// recurrence and amount (`Decimal::serialize`); then the number of strings, their lengths, and
 /// their bytes run together: the 25 row values, and for a denial its recurrence key, priority
 /// pattern, category and base priority reasons. An entry is read back with one read and one
-/// UTF-8 check.
+/// UTF-8 check. Entries are encoded ([`encode`]) where the rows are made, possibly on another
+/// thread, and written here in file order.
 struct Spill {
     file: io::BufWriter<tempfile::NamedTempFile>,
-    /// The entry being written: lengths, then text.
-    lens: Vec<u32>,
-    text: String,
-    entry: Vec<u8>,
 }
 
 const SPILL_BUFFER: usize = 1 << 20;
@@ -502,58 +489,108 @@ impl Spill {
     fn new_in(dir: &Path) -> io::Result<Spill> {
         Ok(Spill {
             file: io::BufWriter::with_capacity(SPILL_BUFFER, tempfile::NamedTempFile::new_in(dir)?),
-            lens: Vec::new(),
-            text: String::new(),
-            entry: Vec::new(),
         })
-    }
-
-    fn push(&mut self, e: &EntryRef<'_>) -> io::Result<()> {
-        let too_long = || io::Error::other("report row too long to spill");
-        self.lens.clear();
-        self.text.clear();
-        let mut add = |v: &str| -> io::Result<()> {
-            self.lens
-                .push(u32::try_from(v.len()).map_err(|_| too_long())?);
-            self.text.push_str(v);
-            Ok(())
-        };
-        for v in e.row.values() {
-            add(v)?;
-        }
-        let entry = &mut self.entry;
-        entry.clear();
-        entry.extend_from_slice(&[0; 4]); // length, set below
-        entry.push(u8::from(e.denial.is_some()));
-        if let Some(p) = &e.denial {
-            let fixed: [&str; DENIAL_STRINGS] = [p.key, &p.base.pattern, p.category];
-            for v in fixed {
-                add(v)?;
-            }
-            for r in &p.base.reasons {
-                add(r)?;
-            }
-            entry.extend_from_slice(&p.base.score.to_le_bytes());
-            entry.extend_from_slice(&p.base.recurrence.to_le_bytes());
-            entry.extend_from_slice(&p.amount.serialize());
-        }
-        let n = u32::try_from(self.lens.len()).map_err(|_| too_long())?;
-        entry.extend_from_slice(&n.to_le_bytes());
-        for l in &self.lens {
-            entry.extend_from_slice(&l.to_le_bytes());
-        }
-        entry.extend_from_slice(self.text.as_bytes());
-        let len = u32::try_from(entry.len() - 4).map_err(|_| too_long())?;
-        if let Some(head) = entry.get_mut(..4) {
-            head.copy_from_slice(&len.to_le_bytes());
-        }
-        self.file.write_all(entry)
     }
 
     /// Flushes and closes the file, keeping it on disk: no descriptor stays open per input.
     fn finish(self) -> io::Result<tempfile::TempPath> {
         let f = self.file.into_inner().map_err(|e| e.into_error())?;
         Ok(f.into_temp_path())
+    }
+}
+
+/// Appends `e` to `out` as one [`Spill`] entry.
+fn encode(out: &mut Vec<u8>, e: &EntryRef<'_>) -> io::Result<()> {
+    let too_long = || io::Error::other("report row too long to spill");
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]); // length, set below
+    out.push(u8::from(e.denial.is_some()));
+    let values = e.row.values();
+    let (fixed, reasons): ([&str; DENIAL_STRINGS], &[String]) = match &e.denial {
+        Some(p) => {
+            out.extend_from_slice(&p.base.score.to_le_bytes());
+            out.extend_from_slice(&p.base.recurrence.to_le_bytes());
+            out.extend_from_slice(&p.amount.serialize());
+            ([p.key, &p.base.pattern, p.category], &p.base.reasons)
+        }
+        None => (["", "", ""], &[]),
+    };
+    let fixed = if e.denial.is_some() { &fixed[..] } else { &[] };
+    let strings = || {
+        values
+            .iter()
+            .chain(fixed)
+            .copied()
+            .chain(reasons.iter().map(String::as_str))
+    };
+    let n = u32::try_from(values.len() + fixed.len() + reasons.len()).map_err(|_| too_long())?;
+    out.extend_from_slice(&n.to_le_bytes());
+    for v in strings() {
+        let l = u32::try_from(v.len()).map_err(|_| too_long())?;
+        out.extend_from_slice(&l.to_le_bytes());
+    }
+    for v in strings() {
+        out.extend_from_slice(v.as_bytes());
+    }
+    let len = u32::try_from(out.len() - start - 4).map_err(|_| too_long())?;
+    if let Some(head) = out.get_mut(start..start + 4) {
+        head.copy_from_slice(&len.to_le_bytes());
+    }
+    Ok(())
+}
+
+/// Where one input's rows go, in file order. Rows are made in parts (a transaction set's rows,
+/// or a share of a large set's) on whichever thread reads the set, and handed over in order.
+trait RowSink {
+    /// Rows made on one thread, handed over whole.
+    type Part: Send + Default;
+    /// Adds a row to a part.
+    fn add(part: &mut Self::Part, e: &EntryRef<'_>) -> io::Result<()>;
+    /// About how many bytes a part holds, to hand a large set's rows over in shares.
+    fn size(part: &Self::Part) -> usize;
+    /// Takes the rows of the next part, in file order, and leaves the part empty, to be
+    /// reused.
+    fn take(&mut self, part: &mut Self::Part) -> io::Result<()>;
+}
+
+impl RowSink for Spill {
+    type Part = Vec<u8>;
+
+    fn add(part: &mut Vec<u8>, e: &EntryRef<'_>) -> io::Result<()> {
+        encode(part, e)
+    }
+
+    fn size(part: &Vec<u8>) -> usize {
+        part.len()
+    }
+
+    fn take(&mut self, part: &mut Vec<u8>) -> io::Result<()> {
+        let written = self.file.write_all(part);
+        part.clear();
+        written
+    }
+}
+
+/// The rows of one input kept in memory, for [`run`].
+#[derive(Default)]
+struct Entries(Vec<Entry>);
+
+impl RowSink for Entries {
+    type Part = Vec<Entry>;
+
+    fn add(part: &mut Vec<Entry>, e: &EntryRef<'_>) -> io::Result<()> {
+        part.push(Entry::from_ref(e));
+        Ok(())
+    }
+
+    fn size(part: &Vec<Entry>) -> usize {
+        // A row's 25 values come to a few hundred bytes.
+        part.len() * 512
+    }
+
+    fn take(&mut self, part: &mut Vec<Entry>) -> io::Result<()> {
+        self.0.append(part);
+        Ok(())
     }
 }
 
@@ -689,243 +726,509 @@ fn add_file(s: &mut Summary, name: String, r: FileResult) {
     }
 }
 
-/// What [`process`] hands over for each claim: the counts so far, the remittance without its
-/// claims, the set's reversal links, the claim's index in the set, and the claim.
-type OnClaim<'a> =
-    dyn FnMut(&mut FileResult, &Remittance, &ReversalLinks, usize, &ClaimPayment) + 'a;
+/// What one input gave: its counts, the recurrence of its denial rows, and the first error its
+/// rows met on the way to the sink.
+struct Processed {
+    result: FileResult,
+    recurrence: Recurrence,
+    error: Option<io::Error>,
+}
 
-/// Reads one input and hands each claim of each 835 that can have a row to `on_claim`, in file
-/// order, claim by claim, so memory stays at one claim (and the set's claim keys) however large
-/// a transaction set is; counts what the reader saw.
-///
-/// `pipelined` reads on a thread of its own while the calling thread runs `on_claim`: for an
-/// input that would otherwise have a core to itself (fewer inputs than threads), reading and
-/// assessing then overlap.
-fn process(
+impl FileResult {
+    /// Adds `other`'s counts to these; the first error stays.
+    fn add(&mut self, other: FileResult) {
+        self.transactions += other.transactions;
+        self.other_transactions += other.other_transactions;
+        self.claims_in += other.claims_in;
+        self.claims_accounted += other.claims_accounted;
+        self.denied_claims += other.denied_claims;
+        self.balancing += other.balancing;
+        for (outcome, n) in other.by_outcome {
+            *self.by_outcome.entry(outcome).or_default() += n;
+        }
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+    }
+}
+
+/// A large set's rows are handed over in parts of about this many bytes, so they are never all
+/// held at once.
+const PART_BYTES: usize = 1 << 20;
+
+/// Reads one input and hands the rows of each 835 to `sink`, in file order. Memory stays at one
+/// claim read whole (and the set's claim keys) however large a set is, plus, with `workers` of
+/// two or more, the few sets being read at once ([`fan_out`]). Counts what the reader saw.
+fn process<S: RowSink>(
     input: Input,
+    file: &str,
     opts: &ReportOptions,
-    pipelined: bool,
-    on_claim: &mut OnClaim<'_>,
-) -> FileResult {
-    // What `on_claim` and the claims read whole count, kept apart from what the reading counts.
-    let mut counts = FileResult::default();
-    let mut out = if pipelined {
-        read_pipelined(input, opts, OWNED_SET_MAX, &mut counts, on_claim)
-    } else {
-        let mut buffers = remit::ClaimBuffers::default();
-        read(input, opts, &mut |w| {
-            let mut balancing = 0;
-            read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
-                on_claim(&mut counts, w.header, w.links, i, claim)
-            });
-            counts.balancing += balancing;
-        })
+    workers: usize,
+    sink: &mut S,
+) -> Processed {
+    if workers >= 2 {
+        return fan_out(input, file, opts, &FanOut::new(workers), sink);
+    }
+    let mut w = Worker::new(file, opts, PART_BYTES);
+    let mut failed = None;
+    let mut give = |part: &mut S::Part| {
+        if failed.is_none() {
+            failed = sink.take(part).err();
+        }
     };
-    out.claims_accounted += counts.claims_accounted;
-    out.denied_claims += counts.denied_claims;
-    out.balancing += counts.balancing;
-    for (outcome, n) in counts.by_outcome {
-        *out.by_outcome.entry(outcome).or_default() += n;
+    // One part, emptied into the sink whenever it fills and after each set.
+    let mut part = S::Part::default();
+    let result = read(input, opts, &mut |tx, out| {
+        let empty = std::mem::take(&mut part);
+        part = w.set::<S>(tx, out, empty, &mut |mut full| {
+            give(&mut full);
+            full
+        });
+        give(&mut part);
+    });
+    Processed {
+        result,
+        recurrence: w.recurrence,
+        error: failed.or(w.error),
+    }
+}
+
+/// Reads 835 sets and makes their rows: one per thread, with its own assessors (explanations are
+/// worked out once per thread) and buffers reused from claim to claim.
+struct Worker<'a> {
+    opts: &'a ReportOptions,
+    screen: denali_rules::Assessor<'a>,
+    rows: Rows<'a>,
+    buffers: remit::ClaimBuffers,
+    /// The claims of the set being read that are read whole.
+    whole: Vec<usize>,
+    recurrence: Recurrence,
+    /// The first row that could not be added to its part.
+    error: Option<io::Error>,
+    /// Rows are handed over every this many bytes ([`PART_BYTES`]).
+    part_bytes: usize,
+}
+
+impl<'a> Worker<'a> {
+    fn new(file: &'a str, opts: &'a ReportOptions, part_bytes: usize) -> Self {
+        Worker {
+            part_bytes,
+            opts,
+            screen: denali_rules::Assessor::new(&opts.context),
+            rows: Rows::new(file, opts),
+            buffers: remit::ClaimBuffers::default(),
+            whole: Vec::new(),
+            recurrence: Recurrence::default(),
+            error: None,
+        }
+    }
+
+    /// Reads one 835 set through the borrowed view: counts its claims, balances it, settles the
+    /// plainly paid claims (no row unless every claim is listed) from the view, and reads the
+    /// others whole, one at a time, into rows. The rows go into `part`, which is handed to
+    /// `share` for an empty one every `part_bytes`; returns the last part.
+    fn set<S: RowSink>(
+        &mut self,
+        tx: &TransactionSet<'_>,
+        out: &mut FileResult,
+        mut part: S::Part,
+        share: &mut dyn FnMut(S::Part) -> S::Part,
+    ) -> S::Part {
+        let opts = self.opts;
+        out.transactions += 1;
+        out.claims_in += tx.count("CLP") as u64;
+        let links = ReversalLinks::from_keys(&remit::claim_keys(tx, &opts.parse));
+        let view = remit::RemittanceView::new(tx, &opts.parse);
+        let (header, _) = view.header();
+        // Balancing: a claim read whole reports its own (below); a plainly paid claim is
+        // balanced through the view; the payment from the claims' Σ CLP04.
+        let mut claim_payments = Decimal::ZERO;
+        self.whole.clear();
+        for claim in view.claims() {
+            claim_payments += claim.payment_amount();
+            // A plainly paid claim has no row (unless every claim is listed): it is counted
+            // here, without reading the rest of its fields.
+            if !opts.all_claims && self.screen.is_plainly_paid(&claim, &links) {
+                out.claims_accounted += 1;
+                *out.by_outcome
+                    .entry(outcome_name(Outcome::Paid))
+                    .or_default() += 1;
+                out.balancing += count_balancing(&claim.balance());
+            } else {
+                self.whole.push(claim.index());
+            }
+        }
+        out.balancing += count_balancing(&view.balance_payment(claim_payments));
+        let Worker {
+            rows,
+            buffers,
+            whole,
+            recurrence,
+            error,
+            part_bytes,
+            ..
+        } = self;
+        for &i in whole.iter() {
+            let Some(claim) = view.claim(i) else {
+                continue;
+            };
+            let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
+            out.balancing += count_balancing(&diags);
+            if opts.redact {
+                c.redact();
+            }
+            rows.add(out, &header, &links, i, &c, &mut |e| {
+                if let Some(d) = &e.denial {
+                    recurrence.add(d.key);
+                }
+                if let Err(err) = S::add(&mut part, &e) {
+                    error.get_or_insert(err);
+                }
+            });
+            buffers.recycle(c);
+            if S::size(&part) >= *part_bytes {
+                part = share(part);
+            }
+        }
+        part
+    }
+}
+
+/// How [`fan_out`] shares one input's sets among threads.
+struct FanOut {
+    /// Threads that read sets.
+    workers: usize,
+    /// A set of more bytes is read on the reading thread instead of being copied, so a file that
+    /// is one huge set is not held twice.
+    copy_at_most: usize,
+    /// Sets read but not yet handed to the sink, and their copied bytes: what bounds memory.
+    sets_in_flight: usize,
+    bytes_in_flight: usize,
+    /// A set's rows are handed over every this many bytes ([`PART_BYTES`]).
+    part_bytes: usize,
+}
+
+impl FanOut {
+    fn new(workers: usize) -> FanOut {
+        FanOut {
+            workers,
+            copy_at_most: 32 << 20,
+            sets_in_flight: 4 * workers,
+            bytes_in_flight: 64 << 20,
+            part_bytes: PART_BYTES,
+        }
+    }
+}
+
+/// Counts sets (and their bytes) in flight between the reading thread, which waits for room
+/// before it hands another set out, and the thread that hands their rows to the sink in order.
+struct InFlight {
+    held: Mutex<(usize, usize)>,
+    freed: Condvar,
+}
+
+impl InFlight {
+    fn new() -> InFlight {
+        InFlight {
+            held: Mutex::new((0, 0)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until one more set of `bytes` fits (a set always fits when none is in flight).
+    fn hold(&self, limits: &FanOut, bytes: usize) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        while held.0 > 0
+            && (held.0 >= limits.sets_in_flight
+                || held.1.saturating_add(bytes) > limits.bytes_in_flight)
+        {
+            held = self
+                .freed
+                .wait(held)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        held.0 += 1;
+        held.1 = held.1.saturating_add(bytes);
+    }
+
+    fn release(&self, bytes: usize) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        held.0 = held.0.saturating_sub(1);
+        held.1 = held.1.saturating_sub(bytes);
+        self.freed.notify_all();
+    }
+}
+
+/// What a thread that read a set sends to the one that hands rows to the sink: rows of set
+/// `seq`, then, once, its counts and the bytes it held.
+enum Done<P> {
+    Part(u64, P),
+    End(u64, FileResult, usize),
+}
+
+/// Copies of sets up to this size are reused for the next sets; larger ones are freed, so the
+/// copies kept stay small.
+const RECYCLE_AT_MOST: usize = 1 << 20;
+
+/// Puts the rows and counts of sets read on several threads back in file order (sets are
+/// numbered from 1).
+struct InOrder<P> {
+    next: u64,
+    /// Rows and counts of the sets after `next`, and those of `next` that came before it was
+    /// next.
+    waiting: BTreeMap<u64, Waiting<P>>,
+}
+
+/// A set's rows so far, and its counts and held bytes once it has ended.
+type Waiting<P> = (Vec<P>, Option<(FileResult, usize)>);
+
+impl<P> Default for InOrder<P> {
+    fn default() -> Self {
+        InOrder {
+            next: 1,
+            waiting: BTreeMap::new(),
+        }
+    }
+}
+
+impl<P> InOrder<P> {
+    /// Takes one message and hands on what is now in order: rows to `give`, a set's counts
+    /// and held bytes to `end`.
+    fn push(
+        &mut self,
+        d: Done<P>,
+        give: &mut impl FnMut(P),
+        end: &mut impl FnMut(FileResult, usize),
+    ) {
+        match d {
+            Done::Part(seq, part) if seq == self.next => give(part),
+            Done::Part(seq, part) => self.waiting.entry(seq).or_default().0.push(part),
+            Done::End(seq, out, held) => {
+                self.waiting.entry(seq).or_default().1 = Some((out, held));
+                while let Some((parts, done)) = self.waiting.remove(&self.next) {
+                    parts.into_iter().for_each(&mut *give);
+                    let Some((out, held)) = done else {
+                        self.waiting.insert(self.next, (Vec::new(), None));
+                        break;
+                    };
+                    end(out, held);
+                    self.next += 1;
+                }
+            }
+        }
+    }
+
+    /// Once every thread has stopped: hands on what is left, in order. Only a set that never
+    /// ended (a stopped thread) leaves anything; the counts after it are kept all the same.
+    fn rest(self, give: &mut impl FnMut(P), end: &mut impl FnMut(FileResult, usize)) {
+        for (_, (parts, done)) in self.waiting {
+            parts.into_iter().for_each(&mut *give);
+            if let Some((out, held)) = done {
+                end(out, held);
+            }
+        }
+    }
+}
+
+/// Runs `f` on a fresh count. Input never panics, but should a bug in reading one set panic,
+/// that set's count says so (and its claims stay unaccounted for) instead of leaving the
+/// threads that wait for it waiting forever.
+fn guarded(f: impl FnOnce(&mut FileResult)) -> FileResult {
+    let mut out = FileResult::default();
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut out)));
+    if run.is_err() {
+        out.error = Some("an internal error stopped the reading of a transaction set".to_string());
     }
     out
 }
 
-/// The claims of one 835 set that [`read`] did not settle from the view: those that can have a
-/// row, to be read whole.
-struct SetWork<'s, 'v, 'r> {
-    /// The set's header (payment, payer, payee), without claims.
-    header: &'s Remittance,
-    links: &'s ReversalLinks,
-    view: &'s remit::RemittanceView<'v, 'r>,
-    /// Their indexes in the set, in order.
-    claims: &'s [usize],
+/// Reads one set into `w` on the calling thread, and sends its rows and counts as set `seq`;
+/// its rows go into parts taken from `spare`.
+fn send_set<S: RowSink>(
+    w: &mut Worker<'_>,
+    tx: &TransactionSet<'_>,
+    seq: u64,
+    held: usize,
+    done: &mpsc::Sender<Done<S::Part>>,
+    spare: &Spare<S::Part>,
+) {
+    let out = guarded(|out| {
+        let last = w.set::<S>(tx, out, spare.get(), &mut |full| {
+            let _ = done.send(Done::Part(seq, full));
+            spare.get()
+        });
+        let _ = done.send(Done::Part(seq, last));
+    });
+    let _ = done.send(Done::End(seq, out, held));
 }
 
-/// Reads `w`'s claims whole (redacted when the options ask), adds their balancing warnings to
-/// `balancing`, and hands each to `f`, which may take it.
-fn read_whole(
-    w: &SetWork<'_, '_, '_>,
-    opts: &ReportOptions,
-    buffers: &mut remit::ClaimBuffers,
-    balancing: &mut u64,
-    mut f: impl FnMut(usize, &mut ClaimPayment),
-) {
-    for &i in w.claims {
-        let Some(claim) = w.view.claim(i) else {
-            continue;
-        };
-        let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
-        *balancing += count_balancing(&diags);
-        if opts.redact {
-            c.redact();
+/// Emptied parts, handed back by the thread that took their rows to the threads that fill
+/// them: a part is then allocated once and reused, instead of being freed on another thread
+/// than the one that allocated it (which costs the allocator dearly in memory).
+struct Spare<P> {
+    parts: Mutex<Vec<P>>,
+    keep: usize,
+}
+
+impl<P: Default> Spare<P> {
+    fn get(&self) -> P {
+        let mut parts = self.parts.lock().unwrap_or_else(PoisonError::into_inner);
+        parts.pop().unwrap_or_default()
+    }
+
+    fn put(&self, part: P) {
+        let mut parts = self.parts.lock().unwrap_or_else(PoisonError::into_inner);
+        if parts.len() < self.keep {
+            parts.push(part);
         }
-        f(i, &mut c);
-        buffers.recycle(c);
     }
 }
 
-/// Claims handed from the reading thread to the assessing one, with what they are read with:
-/// the set's header (payment, payer, payee; provider adjustments, which come after the claims
-/// and which rows do not read, are left out) and reversal links, shared by every batch of the
-/// set.
-enum Batch {
-    /// Claim indexes of a set copied out of the reader: the assessing thread reads them whole.
-    Set {
-        header: Arc<Remittance>,
-        links: Arc<ReversalLinks>,
-        set: Arc<denali_x12::OwnedTransactionSet>,
-        claims: Vec<usize>,
-    },
-    /// Claims read whole on the reading thread (a set too large to copy).
-    Claims {
-        header: Arc<Remittance>,
-        links: Arc<ReversalLinks>,
-        claims: Vec<(usize, ClaimPayment)>,
-    },
-}
-
-/// Claims per [`Batch`], and batches in flight: enough to keep both threads busy, few enough
-/// that memory stays at a few hundred claims. (Measured on 100 MB: batches of 64 beat 16 and
-/// 256, which move more data between the cores' caches.)
-const BATCH_CLAIMS: usize = 64;
-const BATCHES_IN_FLIGHT: usize = 4;
-
-/// The largest set copied to the assessing thread; a larger one is read whole on the reading
-/// thread, so a file that is one huge set is not held twice.
-const OWNED_SET_MAX: usize = 32 << 20;
-
-/// [`read`] on a thread of its own. It screens each set's claims and sends the rest to this
-/// thread, in order: as claim indexes into a copy of the set, which this thread reads whole
-/// (so the two threads share the work about evenly), or, for a set over `owned_set_max`
-/// bytes ([`OWNED_SET_MAX`]), as claims already read.
-fn read_pipelined(
+/// [`process`] for one input on several threads. A reading thread finds the sets and copies each
+/// out of the reader ([`denali_x12::OwnedTransactionSet`]); `limits.workers` threads read them
+/// (screen, balance, read claims whole, assess) into rows; this thread hands the rows to `sink`
+/// in file order as each set is done. A set over `copy_at_most` bytes is read on the reading
+/// thread itself. Memory: the sets in flight, at most `sets_in_flight` and `bytes_in_flight`
+/// (one set always fits), and their rows.
+fn fan_out<S: RowSink>(
     input: Input,
+    file: &str,
     opts: &ReportOptions,
-    owned_set_max: usize,
-    counts: &mut FileResult,
-    on_claim: &mut OnClaim<'_>,
-) -> FileResult {
-    let (send, batches) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    limits: &FanOut,
+    sink: &mut S,
+) -> Processed {
+    let in_flight = InFlight::new();
+    let (jobs, job_queue) = mpsc::sync_channel::<(u64, OwnedTransactionSet)>(limits.workers);
+    let job_queue = Mutex::new(job_queue);
+    let (done, finished) = mpsc::channel::<Done<S::Part>>();
+    // Copies go back to the reading thread, which copies the next sets into them: memory is
+    // then freed and reused on the thread that allocated it.
+    let (give_back, returned) = mpsc::channel::<OwnedTransactionSet>();
+    let spare = Spare {
+        parts: Mutex::new(Vec::new()),
+        keep: limits.sets_in_flight + limits.workers + 1,
+    };
     std::thread::scope(|scope| {
-        let reading = scope.spawn(move || {
-            let mut buffers = remit::ClaimBuffers::default();
-            let mut balancing = 0;
-            // A closed receiver means the assessing side stopped; reading goes on, to count
-            // what the input holds.
-            let mut out = read(input, opts, &mut |w| {
-                if w.claims.is_empty() {
-                    return;
-                }
-                let header = Arc::new(Remittance {
-                    claims: Vec::new(),
-                    provider_adjustments: Vec::new(),
-                    ..w.header.clone()
-                });
-                let links = Arc::new(w.links.clone());
-                let tx = w.view.transaction();
-                if tx.as_bytes().len() <= owned_set_max {
-                    let set = Arc::new(tx.to_owned_set());
-                    for chunk in w.claims.chunks(BATCH_CLAIMS) {
-                        let _ = send.send(Batch::Set {
-                            header: Arc::clone(&header),
-                            links: Arc::clone(&links),
-                            set: Arc::clone(&set),
-                            claims: chunk.to_vec(),
-                        });
-                    }
-                    return;
-                }
-                let mut claims = Vec::with_capacity(BATCH_CLAIMS);
-                read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
-                    claims.push((i, std::mem::take(claim)));
-                    if claims.len() == BATCH_CLAIMS {
-                        let _ = send.send(Batch::Claims {
-                            header: Arc::clone(&header),
-                            links: Arc::clone(&links),
-                            claims: std::mem::replace(
-                                &mut claims,
-                                Vec::with_capacity(BATCH_CLAIMS),
-                            ),
-                        });
-                    }
-                });
-                if !claims.is_empty() {
-                    let _ = send.send(Batch::Claims {
-                        header,
-                        links,
-                        claims,
-                    });
-                }
-            });
-            out.balancing += balancing;
-            out
-        });
-        let mut buffers = remit::ClaimBuffers::default();
-        let mut next = batches.recv().ok();
-        while let Some(batch) = next.take() {
-            match batch {
-                Batch::Claims {
-                    header,
-                    links,
-                    claims,
-                } => {
-                    for (i, claim) in &claims {
-                        on_claim(counts, &header, &links, *i, claim);
-                    }
-                    next = batches.recv().ok();
-                }
-                Batch::Set {
-                    mut header,
-                    mut links,
-                    set,
-                    mut claims,
-                } => {
-                    // One view per set, for all of its batches.
-                    let tx = set.as_set();
-                    let view = remit::RemittanceView::new(&tx, &opts.parse);
+        let workers: Vec<_> = (0..limits.workers)
+            .map(|_| {
+                let (job_queue, done, give_back) = (&job_queue, done.clone(), give_back.clone());
+                let spare = &spare;
+                scope.spawn(move || {
+                    let mut w = Worker::new(file, opts, limits.part_bytes);
                     loop {
-                        let w = SetWork {
-                            header: &header,
-                            links: &links,
-                            view: &view,
-                            claims: &claims,
-                        };
-                        let mut balancing = 0;
-                        read_whole(&w, opts, &mut buffers, &mut balancing, |i, claim| {
-                            on_claim(counts, &header, &links, i, claim)
-                        });
-                        counts.balancing += balancing;
-                        match batches.recv() {
-                            Ok(Batch::Set {
-                                header: h,
-                                links: l,
-                                set: s,
-                                claims: c,
-                            }) if Arc::ptr_eq(&s, &set) => (header, links, claims) = (h, l, c),
-                            Ok(other) => {
-                                next = Some(other);
-                                break;
-                            }
-                            Err(_) => break,
-                        }
+                        let job = job_queue
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .recv();
+                        let Ok((seq, set)) = job else { break };
+                        send_set::<S>(&mut w, &set.as_set(), seq, set.len_bytes(), &done, spare);
+                        let _ = give_back.send(set);
                     }
+                    (w.recurrence, w.error)
+                })
+            })
+            .collect();
+        let reading = {
+            let (in_flight, done, spare) = (&in_flight, done.clone(), &spare);
+            scope.spawn(move || {
+                let mut own: Option<Worker<'_>> = None;
+                let mut seq = 0;
+                let result = read(input, opts, &mut |tx, _| {
+                    let bytes = tx.as_bytes().len();
+                    let copy = bytes <= limits.copy_at_most;
+                    in_flight.hold(limits, if copy { bytes } else { 0 });
+                    seq += 1;
+                    let w = if copy {
+                        let set = match returned.try_recv() {
+                            Ok(mut set) if set.len_bytes() <= RECYCLE_AT_MOST => {
+                                tx.copy_into(&mut set);
+                                set
+                            }
+                            _ => tx.to_owned_set(),
+                        };
+                        match jobs.send((seq, set)) {
+                            Ok(()) => return,
+                            // No worker is left to take it (they only stop when this thread
+                            // does): read it here, as held.
+                            Err(mpsc::SendError((_, set))) => {
+                                let w = own.get_or_insert_with(|| {
+                                    Worker::new(file, opts, limits.part_bytes)
+                                });
+                                return send_set::<S>(w, &set.as_set(), seq, bytes, &done, spare);
+                            }
+                        }
+                    } else {
+                        own.get_or_insert_with(|| Worker::new(file, opts, limits.part_bytes))
+                    };
+                    send_set::<S>(w, tx, seq, 0, &done, spare);
+                });
+                drop(jobs);
+                (result, own.map(|w| (w.recurrence, w.error)))
+            })
+        };
+        // Only the threads' senders are left: the loop below ends when they are all done.
+        drop(done);
+        let mut failed: Option<io::Error> = None;
+        let mut give = |mut part| {
+            if failed.is_none() {
+                failed = sink.take(&mut part).err();
+            }
+            spare.put(part);
+        };
+        let mut counts = FileResult::default();
+        let mut end = |out, held| {
+            counts.add(out);
+            in_flight.release(held);
+        };
+        let mut in_order = InOrder::default();
+        for d in finished {
+            in_order.push(d, &mut give, &mut end);
+        }
+        in_order.rest(&mut give, &mut end);
+        let stopped = || FileResult {
+            error: Some("a reading thread stopped unexpectedly".to_string()),
+            ..FileResult::default()
+        };
+        let mut p = Processed {
+            result: FileResult::default(),
+            recurrence: Recurrence::default(),
+            error: None,
+        };
+        let merge = |p: &mut Processed, (recurrence, error): (Recurrence, Option<io::Error>)| {
+            p.recurrence = std::mem::take(&mut p.recurrence).merge(recurrence);
+            if p.error.is_none() {
+                p.error = error;
+            }
+        };
+        match reading.join() {
+            Ok((result, own)) => {
+                p.result = result;
+                if let Some(own) = own {
+                    merge(&mut p, own);
                 }
             }
+            Err(_) => p.result = stopped(),
         }
-        reading.join().unwrap_or_else(|_| FileResult {
-            error: Some("the reading thread stopped unexpectedly".to_string()),
-            ..FileResult::default()
-        })
+        for w in workers {
+            match w.join() {
+                Ok(w) => merge(&mut p, w),
+                Err(_) => p.result.add(stopped()),
+            }
+        }
+        p.result.add(counts);
+        if failed.is_some() {
+            p.error = failed;
+        }
+        p
     })
 }
 
-/// Reads each 835 set of `input` through the borrowed view: counts its claims, balances it,
-/// settles the plainly paid claims (no row unless every claim is listed) from the view, and
-/// hands the others to `on_set`, which reads them whole. Counts what the reader saw.
+/// Reads each set of `input` and hands each 835 to `on_835` with the count to add to; counts the
+/// other sets and the error that stops the input.
 fn read(
     input: Input,
     opts: &ReportOptions,
-    on_set: &mut dyn FnMut(SetWork<'_, '_, '_>),
+    on_835: &mut dyn FnMut(&TransactionSet<'_>, &mut FileResult),
 ) -> FileResult {
     let src: Box<dyn Read + Send> = match input {
         Input::Path(p) => match File::open(&p) {
@@ -940,46 +1243,18 @@ fn read(
         Input::Reader(_, r) => r,
     };
     let mut out = FileResult::default();
-    let screen = denali_rules::Assessor::new(&opts.context);
-    let mut whole = Vec::new();
+    // `on_835` counts the sets it reads, possibly into another count: these are counted here.
+    let mut sets_835 = 0u64;
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
     loop {
         match reader.next_event() {
             Ok(Some(Event::Transaction(tx))) => {
-                if tx.set_id != "835" {
+                if tx.set_id == "835" {
+                    sets_835 += 1;
+                    on_835(&tx, &mut out);
+                } else {
                     out.other_transactions += 1;
-                    continue;
                 }
-                out.transactions += 1;
-                out.claims_in += tx.count("CLP") as u64;
-                let links = ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts.parse));
-                let view = remit::RemittanceView::new(&tx, &opts.parse);
-                let (header, _) = view.header();
-                // Balancing: a claim read whole reports its own (where it is read); a plainly
-                // paid claim is balanced through the view; the payment from the claims' Σ CLP04.
-                let mut claim_payments = Decimal::ZERO;
-                whole.clear();
-                for claim in view.claims() {
-                    claim_payments += claim.payment_amount();
-                    // A plainly paid claim has no row (unless every claim is listed): it is
-                    // counted here, without reading the rest of its fields.
-                    if !opts.all_claims && screen.is_plainly_paid(&claim, &links) {
-                        out.claims_accounted += 1;
-                        *out.by_outcome
-                            .entry(outcome_name(Outcome::Paid))
-                            .or_default() += 1;
-                        out.balancing += count_balancing(&claim.balance());
-                    } else {
-                        whole.push(claim.index());
-                    }
-                }
-                out.balancing += count_balancing(&view.balance_payment(claim_payments));
-                on_set(SetWork {
-                    header: &header,
-                    links: &links,
-                    view: &view,
-                    claims: &whole,
-                });
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -989,7 +1264,7 @@ fn read(
             }
         }
     }
-    if out.transactions == 0 && out.error.is_none() {
+    if sets_835 == 0 && out.error.is_none() {
         out.error = Some(if out.other_transactions > 0 {
             "no 835 transaction set in this input".to_string()
         } else {
@@ -1232,11 +1507,66 @@ mod tests {
         assert_ne!(k, other);
     }
 
-    /// The pipelined read, whether it sends sets to copy or claims already read, hands over
-    /// the same claims in the same order with the same counts as the sequential one.
+    /// Rows of one input, encoded as spilled, kept in memory.
+    #[derive(Default)]
+    struct Bytes(Vec<u8>);
+
+    impl super::RowSink for Bytes {
+        type Part = Vec<u8>;
+
+        fn add(part: &mut Vec<u8>, e: &super::EntryRef<'_>) -> std::io::Result<()> {
+            super::encode(part, e)
+        }
+
+        fn size(part: &Vec<u8>) -> usize {
+            part.len()
+        }
+
+        fn take(&mut self, part: &mut Vec<u8>) -> std::io::Result<()> {
+            self.0.append(part);
+            Ok(())
+        }
+    }
+
+    /// What a read gave, in a form to compare: counts, recurrence and the rows' bytes.
+    type Outcome = (
+        Vec<u64>,
+        Vec<(&'static str, u64)>,
+        Option<String>,
+        Vec<(String, u32)>,
+        Vec<u8>,
+    );
+
+    fn outcome(p: super::Processed, rows: Bytes) -> Outcome {
+        let r = &p.result;
+        let mut outcomes: Vec<_> = r.by_outcome.iter().map(|(k, v)| (*k, *v)).collect();
+        outcomes.sort();
+        let mut recurrence: Vec<_> = p.recurrence.0.into_iter().collect();
+        recurrence.sort();
+        assert!(p.error.is_none());
+        (
+            vec![
+                r.transactions,
+                r.other_transactions,
+                r.claims_in,
+                r.claims_accounted,
+                r.denied_claims,
+                r.balancing,
+            ],
+            outcomes,
+            r.error.clone(),
+            recurrence,
+            rows.0,
+        )
+    }
+
+    /// Reading an input's sets on several threads gives the same rows in the same order, the
+    /// same counts and the same recurrence as reading them one after another: whether the sets
+    /// are copied to the workers or read on the reading thread, with room for one set in flight
+    /// or many, and with large sets' rows handed over in shares.
     #[test]
-    fn pipelined_reads_equal_the_sequential_one_both_ways() {
-        use super::{FileResult, Input, ReportOptions, process, read_pipelined};
+    fn sets_read_on_several_threads_equal_the_sequential_read() {
+        use super::{FanOut, Input, ReportOptions, fan_out, process};
         let opts = ReportOptions {
             parse: Default::default(),
             context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
@@ -1249,64 +1579,120 @@ mod tests {
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();
-        type Seen = Vec<(usize, String, String)>;
-        let summary = |r: &FileResult| {
-            (
-                r.transactions,
-                r.claims_in,
-                r.claims_accounted,
-                r.denied_claims,
-                r.balancing,
-                r.by_outcome.clone(),
-                r.error.clone(),
-            )
+        let sequential = |bytes: &[u8], opts: &ReportOptions| {
+            let mut rows = Bytes::default();
+            let input = Input::Reader("in".into(), Box::new(std::io::Cursor::new(bytes.to_vec())));
+            let p = process(input, "in", opts, 1, &mut rows);
+            outcome(p, rows)
         };
-        let mut claims = 0;
+        // Every fixture alone, then the ones that read without error one after another, three
+        // times over: one input of many sets.
+        let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut together = Vec::new();
         for f in &files {
-            let mut seq: Seen = Vec::new();
-            let s = process(
-                Input::Path(f.clone()),
-                &opts,
-                false,
-                &mut |out, rem, _, i, c| {
-                    out.claims_accounted += 1;
-                    seq.push((
-                        i,
-                        c.patient_control_number.to_string(),
-                        format!("{:?}{:?}", rem.payer, c),
-                    ));
-                },
-            );
-            for owned_set_max in [0, usize::MAX] {
-                let mut counts = FileResult::default();
-                let mut piped: Seen = Vec::new();
-                let mut p = read_pipelined(
-                    Input::Path(f.clone()),
-                    &opts,
-                    owned_set_max,
-                    &mut counts,
-                    &mut |out, rem, _, i, c| {
-                        out.claims_accounted += 1;
-                        piped.push((
-                            i,
-                            c.patient_control_number.to_string(),
-                            format!("{:?}{:?}", rem.payer, c),
-                        ));
-                    },
-                );
-                p.claims_accounted += counts.claims_accounted;
-                p.balancing += counts.balancing;
-                assert_eq!(piped, seq, "{}: claims ({owned_set_max})", f.display());
-                assert_eq!(
-                    summary(&p),
-                    summary(&s),
-                    "{}: counts ({owned_set_max})",
-                    f.display()
+            let bytes = std::fs::read(f).unwrap();
+            if sequential(&bytes, &opts).2.is_none() {
+                together.extend_from_slice(&bytes);
+            }
+            inputs.push((f.display().to_string(), bytes));
+        }
+        let together: Vec<u8> = together.repeat(3);
+        inputs.push(("all fixtures, three times".into(), together));
+        let ways = [
+            (2, usize::MAX, 8, 64 << 20, super::PART_BYTES),
+            (2, 0, 8, 64 << 20, 1),
+            (3, 2000, 1, 1, 300),
+            (2, usize::MAX, 2, 1 << 10, 1),
+        ];
+        let mut rows = 0;
+        for all_claims in [false, true] {
+            let opts = ReportOptions {
+                all_claims,
+                ..opts.clone()
+            };
+            for (name, bytes) in &inputs {
+                let want = sequential(bytes, &opts);
+                for (workers, copy_at_most, sets_in_flight, bytes_in_flight, part_bytes) in ways {
+                    let limits = FanOut {
+                        workers,
+                        copy_at_most,
+                        sets_in_flight,
+                        bytes_in_flight,
+                        part_bytes,
+                    };
+                    let mut got = Bytes::default();
+                    let input =
+                        Input::Reader("in".into(), Box::new(std::io::Cursor::new(bytes.clone())));
+                    let p = fan_out(input, "in", &opts, &limits, &mut got);
+                    assert!(
+                        outcome(p, got) == want,
+                        "{name}: {workers} workers, copy {copy_at_most}, {sets_in_flight} sets in flight, parts of {part_bytes}, all claims {all_claims}"
+                    );
+                }
+                rows += want.4.len();
+            }
+        }
+        assert!(inputs.last().unwrap().1.len() > 100_000);
+        assert!(rows > 100_000, "{rows} bytes of rows compared");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// However the threads' messages interleave (each set's own in order), the rows come
+        /// out in file order and every set ends once, in order, after its rows.
+        #[test]
+        fn sets_come_out_in_file_order(
+            parts in proptest::collection::vec(0usize..4, 1..12),
+            picks in proptest::collection::vec(0usize..64, 0..80),
+        ) {
+            use super::{Done, FileResult, InOrder};
+            // Each set's messages: its parts, then its end.
+            let mut queues: Vec<std::collections::VecDeque<Done<(usize, usize)>>> = parts
+                .iter()
+                .enumerate()
+                .map(|(s, &n)| {
+                    let seq = s as u64 + 1;
+                    let mut q: std::collections::VecDeque<_> =
+                        (0..n).map(|p| Done::Part(seq, (s, p))).collect();
+                    let out = FileResult { claims_in: seq, ..FileResult::default() };
+                    q.push_back(Done::End(seq, out, s * 10));
+                    q
+                })
+                .collect();
+            let mut log = Vec::new();
+            let mut in_order = InOrder::default();
+            let mut picks = picks.into_iter().cycle();
+            while queues.iter().any(|q| !q.is_empty()) {
+                let open: Vec<usize> = (0..queues.len()).filter(|&i| !queues[i].is_empty()).collect();
+                let i = open[picks.next().unwrap_or(0) % open.len()];
+                let d = queues[i].pop_front().unwrap();
+                let log = std::cell::RefCell::new(&mut log);
+                in_order.push(
+                    d,
+                    &mut |p| log.borrow_mut().push(format!("part {p:?}")),
+                    &mut |out, held| log.borrow_mut().push(format!("end {} {held}", out.claims_in)),
                 );
             }
-            claims += seq.len();
+            in_order.rest(&mut |_| panic!("left over"), &mut |_, _| panic!("left over"));
+            let mut want = Vec::new();
+            for (s, &n) in parts.iter().enumerate() {
+                want.extend((0..n).map(|p| format!("part {:?}", (s, p))));
+                want.push(format!("end {} {}", s + 1, s * 10));
+            }
+            proptest::prop_assert_eq!(log, want);
         }
-        assert!(claims > 50, "{claims} claims read whole");
+    }
+
+    /// A panic while reading one set (a bug, never input) becomes that set's error.
+    #[test]
+    fn a_panic_reading_a_set_becomes_its_error() {
+        let out = super::guarded(|out| {
+            out.claims_in = 3;
+            panic!("planted");
+        });
+        assert_eq!(out.claims_in, 3);
+        assert!(out.error.unwrap().contains("internal error"));
+        assert!(super::guarded(|out| out.claims_in = 1).error.is_none());
     }
 
     /// A borrowed row becomes the owned row with the same value in every named column (only
