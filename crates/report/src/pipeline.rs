@@ -516,22 +516,31 @@ fn encode(out: &mut Vec<u8>, e: &EntryRef<'_>) -> io::Result<()> {
         None => (["", "", ""], &[]),
     };
     let fixed = if e.denial.is_some() { &fixed[..] } else { &[] };
-    let strings = || {
-        values
-            .iter()
-            .chain(fixed)
-            .copied()
-            .chain(reasons.iter().map(String::as_str))
-    };
+    // The strings in order, visited twice: for their lengths, then their bytes.
+    fn each(values: &[&str], fixed: &[&str], reasons: &[String], mut f: impl FnMut(&str)) {
+        values.iter().for_each(|v| f(v));
+        fixed.iter().for_each(|v| f(v));
+        reasons.iter().for_each(|v| f(v));
+    }
     let n = u32::try_from(values.len() + fixed.len() + reasons.len()).map_err(|_| too_long())?;
     out.extend_from_slice(&n.to_le_bytes());
-    for v in strings() {
-        let l = u32::try_from(v.len()).map_err(|_| too_long())?;
+    let mut text = 0usize;
+    let mut long = false;
+    each(&values, fixed, reasons, |v| {
+        text += v.len();
+        let l = u32::try_from(v.len()).unwrap_or_else(|_| {
+            long = true;
+            0
+        });
         out.extend_from_slice(&l.to_le_bytes());
+    });
+    if long {
+        return Err(too_long());
     }
-    for v in strings() {
-        out.extend_from_slice(v.as_bytes());
-    }
+    out.reserve(text);
+    each(&values, fixed, reasons, |v| {
+        out.extend_from_slice(v.as_bytes())
+    });
     let len = u32::try_from(out.len() - start - 4).map_err(|_| too_long())?;
     if let Some(head) = out.get_mut(start..start + 4) {
         head.copy_from_slice(&len.to_le_bytes());
