@@ -3,7 +3,8 @@
 //!
 //! Each transaction set is read claim by claim (its bytes are held by the reader, its typed
 //! claims one at a time), so memory follows the bytes of the largest set being read plus, for
-//! [`run`], the rows kept for the report; never the size of the inputs.
+//! [`run`], the rows kept for the report; never the size of the inputs. Files run in parallel;
+//! a file with threads to spare shares its sets among them, and its rows keep file order.
 
 use foldhash::HashMap;
 use std::collections::BTreeMap;
