@@ -1,8 +1,8 @@
 //! The report pipeline on one input: never panics, every claim read is accounted for, CSV and
 //! HTML render, and the streaming pipeline (one pass, rows spilled to a temporary file and
 //! replayed) gives exactly the rows and summary of the in-memory one. The in-memory run has one
-//! thread; the streaming one two, so the input is read on one thread and assessed on the other
-//! (the pipelined path) and must still agree. A third run lists only denials (no
+//! thread; the streaming one two, so the input's transaction sets are shared among two workers
+//! and their rows put back in order (the fan-out path), and must still agree. A third run lists only denials (no
 //! `all_claims`), so plainly paid claims are counted without being read whole
 //! (`Assessor::is_plainly_paid`): its summary must equal the others' and its rows be exactly
 //! their denial rows.
