@@ -110,6 +110,7 @@ fn view_agrees(
                 == c.payer_claim_control_number.as_deref()
         );
         assert!(cv.frequency_code().as_deref() == c.frequency_code.as_deref());
+        assert!(cv.service_date() == c.service_date(), "view: claim service date");
         assert!(cv.adjustments() == c.adjustments, "view: claim CAS");
         assert!(cv.remarks() == c.remarks, "view: claim remarks");
         assert_eq!(cv.lines().len(), c.service_lines.len(), "view: lines");

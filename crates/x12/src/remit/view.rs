@@ -523,6 +523,18 @@ impl<'v, 'r> ClaimView<'v, 'r> {
         }
     }
 
+    /// The earliest service date of the claim, as [`ClaimPayment::service_date`]: the first
+    /// claim-level DTM*232, else the earliest of its lines' dates.
+    pub fn service_date(&self) -> Option<NaiveDate> {
+        self.view
+            .tx
+            .segments_in(self.claim_range())
+            .filter(|s| s.id().is("DTM"))
+            .find(|s| self.view.element(s, 1) == b"232")
+            .and_then(|s| value::date(self.view.element(&s, 2)))
+            .or_else(|| self.lines().filter_map(|l| l.service_date()).min())
+    }
+
     /// The service lines (loop 2110), in order.
     pub fn lines(&self) -> impl ExactSizeIterator<Item = LineView<'v, 'r>> + 'v {
         let view = self.view;

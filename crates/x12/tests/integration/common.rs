@@ -214,6 +214,11 @@ pub fn check_view(
             c.payer_claim_control_number.as_deref()
         );
         assert_eq!(cv.frequency_code().as_deref(), c.frequency_code.as_deref());
+        assert_eq!(
+            cv.service_date(),
+            c.service_date(),
+            "view: claim {i} service date"
+        );
         assert_eq!(cv.adjustments(), c.adjustments, "view: claim {i} CAS");
         assert_eq!(cv.remarks(), c.remarks, "view: claim {i} MIA/MOA remarks");
         assert_eq!(
