@@ -810,8 +810,9 @@ struct Worker<'a> {
     screen: denali_rules::Assessor<'a>,
     rows: Rows<'a>,
     buffers: remit::ClaimBuffers,
-    /// The claims of the set being read that are read whole.
-    whole: Vec<usize>,
+    /// Whether plainly paid claims are settled from the view (always, but in a test that
+    /// compares with reading every claim whole).
+    screens: bool,
     recurrence: Recurrence,
     /// The first row that could not be added to its part.
     error: Option<io::Error>,
@@ -827,16 +828,17 @@ impl<'a> Worker<'a> {
             screen: denali_rules::Assessor::new(&opts.context),
             rows: Rows::new(file, opts),
             buffers: remit::ClaimBuffers::default(),
-            whole: Vec::new(),
+            screens: true,
             recurrence: Recurrence::default(),
             error: None,
         }
     }
 
-    /// Reads one 835 set through the borrowed view: counts its claims, balances it, settles the
-    /// plainly paid claims (no row unless every claim is listed) from the view, and reads the
-    /// others whole, one at a time, into rows. The rows go into `part`, which is handed to
-    /// `share` for an empty one every `part_bytes`; returns the last part.
+    /// Reads one 835 set through the borrowed view: counts its claims and balances it; settles
+    /// a plainly paid claim from the view (counted, balanced, and with `all_claims` its row
+    /// made, without reading the rest of its fields), and reads the others whole, one at a
+    /// time, into rows. The rows go into `part`, which is handed to `share` for an empty one
+    /// every `part_bytes`; returns the last part.
     fn set<S: RowSink>(
         &mut self,
         tx: &TransactionSet<'_>,
@@ -850,56 +852,46 @@ impl<'a> Worker<'a> {
         let links = ReversalLinks::from_keys(&remit::claim_keys(tx, &opts.parse));
         let view = remit::RemittanceView::new(tx, &opts.parse);
         let (header, _) = view.header();
-        // Balancing: a claim read whole reports its own (below); a plainly paid claim is
-        // balanced through the view; the payment from the claims' Σ CLP04.
-        let mut claim_payments = Decimal::ZERO;
-        self.whole.clear();
-        for claim in view.claims() {
-            claim_payments += claim.payment_amount();
-            // A plainly paid claim has no row (unless every claim is listed): it is counted
-            // here, without reading the rest of its fields.
-            if !opts.all_claims && self.screen.is_plainly_paid(&claim, &links) {
-                out.claims_accounted += 1;
-                *out.by_outcome
-                    .entry(outcome_name(Outcome::Paid))
-                    .or_default() += 1;
-                out.balancing += count_balancing(&claim.balance());
-            } else {
-                self.whole.push(claim.index());
-            }
-        }
-        out.balancing += count_balancing(&view.balance_payment(claim_payments));
         let Worker {
+            screen,
             rows,
             buffers,
-            whole,
             recurrence,
             error,
             part_bytes,
+            screens,
             ..
         } = self;
-        for &i in whole.iter() {
-            let Some(claim) = view.claim(i) else {
-                continue;
-            };
-            let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
-            out.balancing += count_balancing(&diags);
-            if opts.redact {
-                c.redact();
-            }
-            rows.add(out, &header, &links, i, &c, &mut |e| {
+        // Balancing: a claim read whole reports its own; a plainly paid claim is balanced
+        // through the view; the payment from the claims' Σ CLP04.
+        let mut claim_payments = Decimal::ZERO;
+        for claim in view.claims() {
+            claim_payments += claim.payment_amount();
+            let mut emit = |e: EntryRef<'_>| {
                 if let Some(d) = &e.denial {
                     recurrence.add(d.key);
                 }
                 if let Err(err) = S::add(&mut part, &e) {
                     error.get_or_insert(err);
                 }
-            });
-            buffers.recycle(c);
+            };
+            if *screens && screen.is_plainly_paid(&claim, &links) {
+                out.balancing += count_balancing(&claim.balance());
+                rows.add_paid(out, &header, &claim, &mut emit);
+            } else {
+                let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
+                out.balancing += count_balancing(&diags);
+                if opts.redact {
+                    c.redact();
+                }
+                rows.add(out, &header, &links, claim.index(), &c, &mut emit);
+                buffers.recycle(c);
+            }
             if S::size(&part) >= *part_bytes {
-                part = share(part);
+                part = share(std::mem::take(&mut part));
             }
         }
+        out.balancing += count_balancing(&view.balance_payment(claim_payments));
         part
     }
 }
@@ -1384,33 +1376,22 @@ impl<'a> Rows<'a> {
         out.claims_accounted += 1;
         *out.by_outcome.entry(outcome_name(ca.outcome)).or_default() += 1;
         let s = &mut self.s;
-        s.payment_date.clear();
-        if let Some(d) = rem.payment.payment_date.or(rem.payment.production_date) {
-            push_iso_date(&mut s.payment_date, d);
-        }
-        s.claim_date.clear();
-        if let Some(d) = claim.service_date() {
-            push_iso_date(&mut s.claim_date, d);
-        }
         let payer = rem.payer_id().unwrap_or_default();
-        // The columns every row of the claim shares.
-        let claim_row = RowRef {
-            file: self.file,
-            payer_name: rem.payer.name.as_deref().unwrap_or_default(),
-            payer_id: payer,
-            payee_npi: rem.payee_npi().unwrap_or_default(),
-            trace_number: rem.payment.trace_number.as_deref().unwrap_or_default(),
-            payment_date: &s.payment_date,
-            patient_control_number: &claim.patient_control_number,
-            payer_claim_control_number: claim
-                .payer_claim_control_number
-                .as_deref()
-                .unwrap_or_default(),
-            claim_status: claim.status_code.code(),
-            service_date: &s.claim_date,
-            outcome: ca.outcome.as_str(),
-            ..RowRef::default()
-        };
+        let claim_row = claim_columns(
+            self.file,
+            rem,
+            (&mut s.payment_date, &mut s.claim_date),
+            ClaimColumns {
+                patient_control_number: &claim.patient_control_number,
+                payer_claim_control_number: claim
+                    .payer_claim_control_number
+                    .as_deref()
+                    .unwrap_or_default(),
+                status: claim.status_code.code(),
+                service_date: claim.service_date(),
+                outcome: ca.outcome.as_str(),
+            },
+        );
         if !ca.denials.is_empty() {
             out.denied_claims += 1;
         } else if self.opts.all_claims {
@@ -1467,6 +1448,88 @@ impl<'a> Rows<'a> {
                 }),
             });
         }
+    }
+}
+
+impl Rows<'_> {
+    /// Counts a claim [`denali_rules::Assessor::is_plainly_paid`] settled from the view (its
+    /// assessment: paid, no denial) and, with `all_claims`, hands its row to `emit`: the row
+    /// [`Rows::add`] makes for it, from CLP, its dates and the header alone.
+    fn add_paid(
+        &mut self,
+        out: &mut FileResult,
+        rem: &Remittance,
+        claim: &remit::ClaimView<'_, '_>,
+        emit: &mut dyn FnMut(EntryRef<'_>),
+    ) {
+        out.claims_accounted += 1;
+        *out.by_outcome
+            .entry(outcome_name(Outcome::Paid))
+            .or_default() += 1;
+        if !self.opts.all_claims {
+            return;
+        }
+        let (pcn, icn, status) = (
+            claim.patient_control_number(),
+            claim.payer_claim_control_number(),
+            claim.status(),
+        );
+        let s = &mut self.s;
+        let row = claim_columns(
+            self.file,
+            rem,
+            (&mut s.payment_date, &mut s.claim_date),
+            ClaimColumns {
+                patient_control_number: &pcn,
+                payer_claim_control_number: icn.as_deref().unwrap_or_default(),
+                status: status.code(),
+                service_date: claim.service_date(),
+                outcome: Outcome::Paid.as_str(),
+            },
+        );
+        emit(EntryRef { row, denial: None });
+    }
+}
+
+/// A claim's own values in the columns every row of the claim shares.
+struct ClaimColumns<'b> {
+    patient_control_number: &'b str,
+    payer_claim_control_number: &'b str,
+    status: &'b str,
+    service_date: Option<chrono::NaiveDate>,
+    outcome: &'b str,
+}
+
+/// The columns every row of a claim shares: the file's, the payment's (payer, payee, trace,
+/// date, written into the first scratch string) and the claim's (its service date written into
+/// the second).
+fn claim_columns<'b>(
+    file: &'b str,
+    rem: &'b Remittance,
+    (payment_date, claim_date): (&'b mut String, &'b mut String),
+    claim: ClaimColumns<'b>,
+) -> RowRef<'b> {
+    payment_date.clear();
+    if let Some(d) = rem.payment.payment_date.or(rem.payment.production_date) {
+        push_iso_date(payment_date, d);
+    }
+    claim_date.clear();
+    if let Some(d) = claim.service_date {
+        push_iso_date(claim_date, d);
+    }
+    RowRef {
+        file,
+        payer_name: rem.payer.name.as_deref().unwrap_or_default(),
+        payer_id: rem.payer_id().unwrap_or_default(),
+        payee_npi: rem.payee_npi().unwrap_or_default(),
+        trace_number: rem.payment.trace_number.as_deref().unwrap_or_default(),
+        payment_date,
+        patient_control_number: claim.patient_control_number,
+        payer_claim_control_number: claim.payer_claim_control_number,
+        claim_status: claim.status,
+        service_date: claim_date,
+        outcome: claim.outcome,
+        ..RowRef::default()
     }
 }
 
@@ -1691,6 +1754,100 @@ mod tests {
             }
             proptest::prop_assert_eq!(log, want);
         }
+    }
+
+    /// Reads `bytes` on one thread, settling plainly paid claims from the view or not.
+    fn read_screened(bytes: &[u8], opts: &super::ReportOptions, screens: bool) -> Outcome {
+        let mut w = super::Worker::new("in", opts, super::PART_BYTES);
+        w.screens = screens;
+        let mut rows = Bytes::default();
+        let input =
+            super::Input::Reader("in".into(), Box::new(std::io::Cursor::new(bytes.to_vec())));
+        let result = super::read(input, opts, &mut |tx, out| {
+            let mut last = w.set::<Bytes>(tx, out, Vec::new(), &mut |mut full| {
+                rows.0.append(&mut full);
+                full
+            });
+            rows.0.append(&mut last);
+        });
+        let p = super::Processed {
+            result,
+            recurrence: std::mem::take(&mut w.recurrence),
+            error: w.error.take(),
+        };
+        outcome(p, rows)
+    }
+
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                files_under(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Settling a plainly paid claim from the view (`Assessor::is_plainly_paid`: counted,
+    /// balanced, and with `all_claims` its row made from CLP, its dates and the header) gives
+    /// byte for byte the rows, counts and recurrence of reading that claim whole and assessing
+    /// it: on every fixture and, when `DENALI_EXTERNAL_FIXTURES` is set, every file of the
+    /// external corpus; every claim listed or only denials, redacted or not.
+    #[test]
+    fn claims_settled_from_the_view_equal_claims_read_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        files_under(&root.join("fixtures/835"), &mut files);
+        match std::env::var_os("DENALI_EXTERNAL_FIXTURES") {
+            None => eprintln!(
+                "external corpus skipped: DENALI_EXTERNAL_FIXTURES is not set (it lives in ../shared/fixtures/external)"
+            ),
+            Some(dir) => {
+                let dir = root.join(dir);
+                assert!(
+                    dir.is_dir(),
+                    "DENALI_EXTERNAL_FIXTURES is set to {} but that folder does not exist",
+                    dir.display()
+                );
+                files_under(&dir, &mut files);
+            }
+        }
+        let mut paid_rows = 0;
+        for all_claims in [true, false] {
+            for redact in [false, true] {
+                let opts = super::ReportOptions {
+                    parse: Default::default(),
+                    context: denali_rules::Context::new(
+                        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+                    ),
+                    all_claims,
+                    redact,
+                };
+                for f in &files {
+                    let bytes = std::fs::read(f).unwrap();
+                    let whole = read_screened(&bytes, &opts, false);
+                    let screened = read_screened(&bytes, &opts, true);
+                    assert!(
+                        screened == whole,
+                        "{}: all claims {all_claims}, redact {redact}",
+                        f.display()
+                    );
+                    if all_claims && !redact {
+                        paid_rows += whole
+                            .1
+                            .iter()
+                            .find(|(k, _)| *k == "paid")
+                            .map_or(0, |p| p.1);
+                    }
+                }
+            }
+        }
+        assert!(paid_rows > 50, "{paid_rows} paid claims listed");
     }
 
     /// A panic while reading one set (a bug, never input) becomes that set's error.

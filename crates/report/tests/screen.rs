@@ -1,8 +1,10 @@
-//! Listing only denials, the pipeline counts plainly paid claims without reading them whole
-//! (`Assessor::is_plainly_paid`). That must change nothing but the claim rows: the summary
-//! (counts, outcomes, balancing, denied dollars by category) and every denial row equal those
-//! of the run that reads and lists every claim. Checked on every project fixture and, when
-//! `DENALI_EXTERNAL_FIXTURES` is set, every file of the external corpus.
+//! The pipeline settles plainly paid claims from the view, without reading them whole
+//! (`Assessor::is_plainly_paid`), and lists them only when asked. Listing only denials must
+//! change nothing but the claim rows: the summary (counts, outcomes, balancing, denied dollars
+//! by category) and every denial row equal those of the run that lists every claim. Checked on
+//! every project fixture and, when `DENALI_EXTERNAL_FIXTURES` is set, every file of the
+//! external corpus. (That settling a claim from the view equals reading it whole is checked
+//! inside the pipeline, where it can be turned off: `pipeline::tests`.)
 
 use std::path::{Path, PathBuf};
 
