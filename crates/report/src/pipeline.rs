@@ -807,7 +807,7 @@ fn process<S: RowSink>(
 /// worked out once per thread) and buffers reused from claim to claim.
 struct Worker<'a> {
     opts: &'a ReportOptions,
-    screen: denali_rules::Assessor<'a>,
+    /// Makes the rows, and with its assessor settles the plainly paid claims.
     rows: Rows<'a>,
     buffers: remit::ClaimBuffers,
     /// Whether plainly paid claims are settled from the view (always, but in a test that
@@ -825,7 +825,6 @@ impl<'a> Worker<'a> {
         Worker {
             part_bytes,
             opts,
-            screen: denali_rules::Assessor::new(&opts.context),
             rows: Rows::new(file, opts),
             buffers: remit::ClaimBuffers::default(),
             screens: true,
@@ -853,7 +852,6 @@ impl<'a> Worker<'a> {
         let view = remit::RemittanceView::new(tx, &opts.parse);
         let (header, _) = view.header();
         let Worker {
-            screen,
             rows,
             buffers,
             recurrence,
@@ -875,7 +873,7 @@ impl<'a> Worker<'a> {
                     error.get_or_insert(err);
                 }
             };
-            if *screens && screen.is_plainly_paid(&claim, &links) {
+            if *screens && rows.assessor.is_plainly_paid(&claim, &links) {
                 out.balancing += count_balancing(&claim.balance());
                 rows.add_paid(out, &header, &claim, &mut emit);
             } else {
