@@ -316,6 +316,12 @@ impl OwnedTransactionSet {
     pub fn len_bytes(&self) -> usize {
         self.data.len()
     }
+
+    /// The memory its buffers hold, in bytes (after [`TransactionSet::copy_into`], what the
+    /// largest set copied into it needed).
+    pub fn capacity_bytes(&self) -> usize {
+        self.data.capacity() + self.spans.capacity() * std::mem::size_of::<Span>()
+    }
 }
 
 /// What the reader yields, in file order.
