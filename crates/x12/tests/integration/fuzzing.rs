@@ -349,3 +349,39 @@ fn fuzz_utf16_check_reads_from_where_the_data_starts() {
     let fatal = s.fatal.unwrap_or_default();
     assert!(fatal.contains("UTF-16"), "{fatal}");
 }
+
+/// Found by the `parse_835` fuzz target (session 8): two CLP03 amounts whose sum needs more
+/// digits than a `Decimal` holds (25073000001095 + 9.0253140730250205). The view's Σ CLP03
+/// rounds, exactly as summing the claims one by one does, so the two are equal; but the fuzz
+/// target checked them by subtracting each claim from the view's sum and expecting zero, which
+/// the rounding breaks. The target now compares sums, as these tests always did.
+#[test]
+fn fuzz_claim_charges_past_decimal_precision_sum_alike() {
+    let input = [
+        ISA,
+        b"GS*HP*S*R*20240101*1200*1*X*005010X221A1~ST*835*0001~",
+        b"CLP*P*1*25073000001095~CLP***9.0253140730250205",
+    ]
+    .concat();
+    let mut reader = Reader::from_slice(&input);
+    let opts = ParseOptions::default();
+    let mut sets = 0;
+    while let Ok(Some(event)) = reader.next_event() {
+        let Event::Transaction(tx) = event else {
+            continue;
+        };
+        sets += 1;
+        let (rem, diags) = remit::parse_835(&tx, &opts);
+        assert_eq!(rem.claims.len(), 2);
+        crate::common::check_view(&tx, &opts, &rem, &diags);
+        let (totals, _) = remit::RemittanceView::new(&tx, &opts).balance_with_totals();
+        let sum: rust_decimal::Decimal = rem.claims.iter().map(|c| c.total_charge).sum();
+        assert_eq!(totals.total_charge, sum);
+        let left = rem
+            .claims
+            .iter()
+            .fold(totals.total_charge, |left, c| left - c.total_charge);
+        assert!(!left.is_zero(), "the sum no longer rounds: {left}");
+    }
+    assert_eq!(sets, 1);
+}
