@@ -2,10 +2,11 @@
 //! HTML render, and the streaming pipeline (one pass, rows spilled to a temporary file and
 //! replayed) gives exactly the rows and summary of the in-memory one. The in-memory run has one
 //! thread; the streaming one two, so the input's transaction sets are shared among two workers
-//! and their rows put back in order (the fan-out path), and must still agree. A third run lists only denials (no
-//! `all_claims`), so plainly paid claims are counted without being read whole
-//! (`Assessor::is_plainly_paid`): its summary must equal the others' and its rows be exactly
-//! their denial rows.
+//! and their rows put back in order (the fan-out path), and must still agree. A third run lists
+//! only denials (no `all_claims`): its summary must equal the others' and its rows be exactly
+//! their denial rows. Every run settles plainly paid claims from the view
+//! (`Assessor::is_plainly_paid`) without reading them whole; `screen_agrees` checks that verdict
+//! against the full assessment of every claim.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -72,12 +73,14 @@ fuzz_target!(|data: &[u8]| {
     assert!(rows == report.rows, "stream and run gave different rows");
     assert!(summary == report.summary, "stream and run gave different summaries");
 
+    screen_agrees(data, &opts.context);
+
     let denials = pool(1).install(|| run(vec![input(data)], options(redact, false), &|_| {}));
-    assert!(denials.summary == report.summary, "screened paid claims changed the summary");
+    assert!(denials.summary == report.summary, "listing only denials changed the summary");
     let denial_rows: Vec<_> = report.rows.iter().filter(|r| !r.level.is_empty()).collect();
     assert!(
         denials.rows.iter().eq(denial_rows),
-        "screened paid claims changed the denial rows"
+        "listing only denials changed the denial rows"
     );
 
     let mut out = Vec::new();
@@ -89,3 +92,28 @@ fuzz_target!(|data: &[u8]| {
     )
     .expect("html to memory");
 });
+
+/// The pipeline settles a claim from the view when `Assessor::is_plainly_paid` says so: that
+/// must be exactly when assessing the claim, read whole, gives `Paid` (and no denial).
+fn screen_agrees(data: &[u8], ctx: &denali_rules::Context) {
+    use denali_x12::{Event, ParseOptions, Reader, remit};
+    let opts = ParseOptions::default();
+    let assessor = denali_rules::Assessor::new(ctx);
+    let mut reader = Reader::from_slice_with(data, opts.clone());
+    while let Ok(Some(event)) = reader.next_event() {
+        let Event::Transaction(tx) = event else { continue };
+        if tx.set_id != "835" {
+            continue;
+        }
+        let (rem, _) = remit::parse_835(&tx, &opts);
+        let whole = assessor.assess(&rem);
+        let links = denali_rules::ReversalLinks::from_keys(&remit::claim_keys(&tx, &opts));
+        let view = remit::RemittanceView::new(&tx, &opts);
+        assert!(view.len() == whole.claims.len(), "screen: claim count");
+        for (cv, assessed) in view.claims().zip(&whole.claims) {
+            let paid = assessed.outcome == denali_rules::Outcome::Paid;
+            assert!(assessor.is_plainly_paid(&cv, &links) == paid, "screen: claim {}", cv.index());
+            assert!(!paid || assessed.denials.is_empty(), "a paid claim with denials");
+        }
+    }
+}
