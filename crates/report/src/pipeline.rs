@@ -329,27 +329,94 @@ pub fn stream(
     }
     let mut summary = Summary::default();
     let mut totals = Totals::default();
-    let mut slot = Slot::default();
+    // With a second thread, one replays (reads the spill, sets priorities) while this one
+    // hands the rows to the sink.
+    let beside = rayon::current_num_threads() > 1;
     for (name, r, path) in files {
-        let mut replay = Replay::open(&path)?;
-        while replay.read(&mut slot)? {
-            if slot.denial {
-                let Slot {
-                    row,
-                    key,
-                    base,
-                    amount,
-                    category,
-                    ..
-                } = &mut slot;
-                totals.apply(row, key, base, *amount, category, &recurrence, opts);
+        if beside {
+            replay_beside(&path, &recurrence, opts, &mut totals, sink)?;
+        } else {
+            let mut slot = Slot::default();
+            let mut replay = Replay::open(&path)?;
+            while replay.next(&mut slot, &mut totals, &recurrence, opts)? {
+                sink(&slot.row)?;
             }
-            sink(&slot.row)?;
         }
         add_file(&mut summary, name, r);
     }
     totals.into_summary(&mut summary);
     Ok(summary)
+}
+
+/// Rows replayed together, handed from the replaying thread to the one that calls the sink.
+const REPLAY_BATCH: usize = 256;
+
+/// Replays the spill at `path` on a thread of its own, in batches of [`REPLAY_BATCH`] rows, and
+/// hands the rows to `sink` on this one, in order; the batches go back to be filled again.
+fn replay_beside(
+    path: &Path,
+    recurrence: &Recurrence,
+    opts: &ReportOptions,
+    totals: &mut Totals,
+    sink: &mut dyn FnMut(&Row) -> io::Result<()>,
+) -> io::Result<()> {
+    let (full, filled) = mpsc::sync_channel::<io::Result<Vec<Slot>>>(4);
+    let (empty, emptied) = mpsc::channel::<Vec<Slot>>();
+    std::thread::scope(|scope| {
+        // The totals go along and come back, so amounts add up in the same order as on one
+        // thread.
+        let mut here = std::mem::take(totals);
+        let replaying = scope.spawn(move || {
+            let mut run = || -> io::Result<()> {
+                let mut replay = Replay::open(path)?;
+                loop {
+                    let mut batch = emptied.try_recv().unwrap_or_default();
+                    batch.resize_with(REPLAY_BATCH, Slot::default);
+                    let mut n = 0;
+                    while n < REPLAY_BATCH {
+                        let Some(slot) = batch.get_mut(n) else { break };
+                        if !replay.next(slot, &mut here, recurrence, opts)? {
+                            break;
+                        }
+                        n += 1;
+                    }
+                    batch.truncate(n);
+                    if n == 0 || full.send(Ok(batch)).is_err() {
+                        return Ok(());
+                    }
+                }
+            };
+            if let Err(e) = run() {
+                let _ = full.send(Err(e));
+            }
+            here
+        });
+        let mut handed = Ok(());
+        for batch in filled {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    handed = Err(e);
+                    break;
+                }
+            };
+            if let Err(e) = batch.iter().try_for_each(|slot| sink(&slot.row)) {
+                handed = Err(e);
+                break;
+            }
+            let _ = empty.send(batch);
+        }
+        // Dropping the receiver (on an error) stops the replaying thread at its next batch.
+        match replaying.join() {
+            Ok(here) => *totals = here,
+            Err(_) => {
+                handed = handed.and(Err(io::Error::other(
+                    "the replaying thread stopped unexpectedly",
+                )))
+            }
+        }
+        handed
+    })
 }
 
 /// How many threads read the sets of each input. Files of a batch already run in parallel, so
@@ -682,6 +749,34 @@ impl Replay {
             for r in &mut slot.base.reasons {
                 next(r)?;
             }
+        }
+        Ok(true)
+    }
+}
+
+impl Replay {
+    /// Reads the next entry into `slot` and, for a denial, sets its priority from the batch's
+    /// recurrence and adds it to `totals`; false at the end of the spill.
+    fn next(
+        &mut self,
+        slot: &mut Slot,
+        totals: &mut Totals,
+        recurrence: &Recurrence,
+        opts: &ReportOptions,
+    ) -> io::Result<bool> {
+        if !self.read(slot)? {
+            return Ok(false);
+        }
+        if slot.denial {
+            let Slot {
+                row,
+                key,
+                base,
+                amount,
+                category,
+                ..
+            } = slot;
+            totals.apply(row, key, base, *amount, category, recurrence, opts);
         }
         Ok(true)
     }
@@ -1945,6 +2040,66 @@ mod tests {
             }
         }
         assert!(paid_rows > 50, "{paid_rows} paid claims listed");
+    }
+
+    /// Replaying on a thread of its own beside the sink gives the rows and summary of replaying
+    /// on one thread, over every fixture as one batch; a sink that fails stops it with that
+    /// error, after exactly the rows it took.
+    #[test]
+    fn replaying_beside_the_sink_equals_replaying_on_one_thread() {
+        use super::{Input, ReportOptions, stream};
+        let opts = ReportOptions {
+            parse: Default::default(),
+            context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
+            all_claims: true,
+            redact: false,
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
+        let mut files = Vec::new();
+        files_under(&dir, &mut files);
+        let inputs = || files.iter().cloned().map(Input::Path).collect::<Vec<_>>();
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let read = |threads| {
+            pool(threads).install(|| {
+                let mut rows = Vec::new();
+                let summary = stream(
+                    inputs(),
+                    &opts,
+                    &mut |r| {
+                        rows.push(r.clone());
+                        Ok(())
+                    },
+                    &|_| {},
+                )
+                .unwrap();
+                (rows, summary)
+            })
+        };
+        let one = read(1);
+        assert!(one.0.len() > super::REPLAY_BATCH, "{} rows", one.0.len());
+        assert!(read(2) == one);
+        let mut taken = 0;
+        let failed = pool(2).install(|| {
+            stream(
+                inputs(),
+                &opts,
+                &mut |_| {
+                    taken += 1;
+                    if taken > 300 {
+                        return Err(std::io::Error::other("sink full"));
+                    }
+                    Ok(())
+                },
+                &|_| {},
+            )
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "sink full");
+        assert_eq!(taken, 301);
     }
 
     /// A panic while reading one set (a bug, never input) becomes that set's error.
