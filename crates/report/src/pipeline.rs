@@ -1814,18 +1814,8 @@ mod tests {
     #[test]
     fn sets_read_on_several_threads_equal_the_sequential_read() {
         use super::{FanOut, Input, ReportOptions, fan_out, process};
-        let opts = ReportOptions {
-            parse: Default::default(),
-            context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
-            all_claims: false,
-            redact: true,
-        };
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
+        let opts = test_options(false, true);
+        let files = fixtures();
         let sequential = |bytes: &[u8], opts: &ReportOptions| {
             let mut rows = Bytes::default();
             let input = Input::Reader("in".into(), Box::new(std::io::Cursor::new(bytes.to_vec())));
@@ -1970,6 +1960,24 @@ mod tests {
         outcome(p, rows)
     }
 
+    /// The options the tests read with, as of 2025-06-01.
+    fn test_options(all_claims: bool, redact: bool) -> super::ReportOptions {
+        super::ReportOptions {
+            parse: Default::default(),
+            context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
+            all_claims,
+            redact,
+        }
+    }
+
+    /// Every file of the project's 835 fixtures, sorted.
+    fn fixtures() -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
+        files_under(&dir, &mut files);
+        files
+    }
+
     fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -1993,8 +2001,7 @@ mod tests {
     #[test]
     fn claims_settled_from_the_view_equal_claims_read_whole() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = Vec::new();
-        files_under(&root.join("fixtures/835"), &mut files);
+        let mut files = fixtures();
         match std::env::var_os("DENALI_EXTERNAL_FIXTURES") {
             None => eprintln!(
                 "external corpus skipped: DENALI_EXTERNAL_FIXTURES is not set (it lives in ../shared/fixtures/external)"
@@ -2012,14 +2019,7 @@ mod tests {
         let mut paid_rows = 0;
         for all_claims in [true, false] {
             for redact in [false, true] {
-                let opts = super::ReportOptions {
-                    parse: Default::default(),
-                    context: denali_rules::Context::new(
-                        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-                    ),
-                    all_claims,
-                    redact,
-                };
+                let opts = test_options(all_claims, redact);
                 for f in &files {
                     let bytes = std::fs::read(f).unwrap();
                     let whole = read_screened(&bytes, &opts, false);
@@ -2047,16 +2047,9 @@ mod tests {
     /// error, after exactly the rows it took.
     #[test]
     fn replaying_beside_the_sink_equals_replaying_on_one_thread() {
-        use super::{Input, ReportOptions, stream};
-        let opts = ReportOptions {
-            parse: Default::default(),
-            context: denali_rules::Context::new(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
-            all_claims: true,
-            redact: false,
-        };
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/835");
-        let mut files = Vec::new();
-        files_under(&dir, &mut files);
+        use super::{Input, stream};
+        let opts = test_options(true, false);
+        let files = fixtures();
         let inputs = || files.iter().cloned().map(Input::Path).collect::<Vec<_>>();
         let pool = |n| {
             rayon::ThreadPoolBuilder::new()
