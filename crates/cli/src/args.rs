@@ -203,8 +203,9 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Worker threads (default: one per core). With fewer inputs than threads, each input is
-    /// read beside its assessment, on two threads.
+    /// Worker threads (default: one per core). With fewer inputs than threads, the transaction
+    /// sets of each input are shared among its share of the threads (at least two), while one
+    /// more thread reads them from the file.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Exit with 1 when any denial was found.
