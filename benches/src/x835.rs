@@ -32,10 +32,17 @@ pub struct Gen835Options {
     /// Write a newline after each segment terminator (ignored when the terminator
     /// is itself `\n` or `\r`).
     pub newline: bool,
+    /// Percent (0–100) of service lines denied outright: nothing paid, one CARC of the
+    /// usual denial mix (CO-16, CO-197, CO-50, CO-97, PR-204 ...) for the whole charge.
+    /// Default 22, a payer having a bad month: about 40% of claims then carry a denial.
+    /// Denied claims (CLP02 = 4, 1.5% of claims), unit cuts (CO-151) and reversals come
+    /// on top and do not depend on it. The same seed gives the same claims, parties and
+    /// amounts whatever this is, but lines are adjudicated differently.
+    pub line_denial_percent: u32,
 }
 
 impl Default for Gen835Options {
-    /// Seed 1, 1 MiB, 500 claims per transaction set, `*:^~`, newlines.
+    /// Seed 1, 1 MiB, 500 claims per transaction set, `*:^~`, newlines, 22% of lines denied.
     fn default() -> Self {
         Self {
             seed: 1,
@@ -43,6 +50,7 @@ impl Default for Gen835Options {
             claims_per_transaction: 500,
             delimiters: (b'*', b':', b'^', b'~'),
             newline: true,
+            line_denial_percent: 22,
         }
     }
 }
@@ -89,7 +97,7 @@ pub struct Gen835Stats {
 /// Invalid delimiters ([`io::ErrorKind::InvalidInput`]) or a write error.
 pub fn write_835<W: Write>(opts: &Gen835Options, out: W) -> io::Result<Gen835Stats> {
     let d = Delims::new(opts.delimiters, opts.newline)?;
-    let mut g = Gen::new(opts.seed, d);
+    let mut g = Gen::new(opts.seed, d, opts.line_denial_percent.min(100));
     let mut sink = Sink::new(out);
     let mut stats = Gen835Stats {
         interchanges: 1,
@@ -363,10 +371,12 @@ struct Gen {
     st_control: u64,
     pcn: u64,
     line_ctrl: u64,
+    /// [`Gen835Options::line_denial_percent`].
+    line_denials: u32,
 }
 
 impl Gen {
-    fn new(seed: u64, d: Delims) -> Self {
+    fn new(seed: u64, d: Delims, line_denials: u32) -> Self {
         let mut rng = Rng::with_seed(seed);
         let today = Day::from_ymd(2024, 1, 1).plus(rng.i32(0..365));
         let pcn = rng.u64(1_000_000..5_000_000_000);
@@ -380,6 +390,7 @@ impl Gen {
             st_control: 0,
             pcn,
             line_ctrl,
+            line_denials,
         }
     }
 
@@ -517,7 +528,14 @@ impl Gen {
         for i in 0..self.claim.lines.len() {
             let mut l = self.claim.lines[i];
             let force = l.paid == 0 && chance(&mut self.rng, 75);
-            adjudicate(&mut self.rng, pay.payer, &mut l, secondary, force);
+            adjudicate(
+                &mut self.rng,
+                pay.payer,
+                &mut l,
+                secondary,
+                force,
+                self.line_denials,
+            );
             self.claim.lines[i] = l;
         }
         self.claim.claim_adj = Adjs::EMPTY;
@@ -662,7 +680,7 @@ impl Gen {
                     let date = last_service.minus(if spread > 0 { rng.i32(0..spread) } else { 0 });
                     self.line_ctrl += 1;
                     let mut l = new_line(rng, c.kind, date, self.line_ctrl);
-                    adjudicate(rng, pay.payer, &mut l, secondary, false);
+                    adjudicate(rng, pay.payer, &mut l, secondary, false, self.line_denials);
                     c.lines.push(l);
                 }
                 c.from = c.lines.iter().map(|l| l.date).min().unwrap_or(last_service);
@@ -850,7 +868,14 @@ fn new_line(rng: &mut Rng, kind: Kind, date: Day, ctrl: u64) -> Line {
 }
 
 /// Decides the payment and adjustments of a line: SVC02 − Σ CAS = SVC03 exactly.
-fn adjudicate(rng: &mut Rng, payer: &Payer, l: &mut Line, secondary: bool, force_paid: bool) {
+fn adjudicate(
+    rng: &mut Rng,
+    payer: &Payer,
+    l: &mut Line,
+    secondary: bool,
+    force_paid: bool,
+    denial_pct: u32,
+) {
     l.adj = Adjs::EMPTY;
     l.rarc = "";
     l.paid_units = l.units;
@@ -858,7 +883,7 @@ fn adjudicate(rng: &mut Rng, payer: &Payer, l: &mut Line, secondary: bool, force
         l.proc_ = l.submitted;
         l.submitted = usize::MAX;
     }
-    if !force_paid && chance(rng, 22) {
+    if !force_paid && chance(rng, denial_pct) {
         let total: u32 = DENIALS.iter().map(|d| d.3).sum();
         let mut r = rng.u32(..total);
         let mut pick_ = DENIALS[0];

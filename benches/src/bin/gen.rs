@@ -1,7 +1,7 @@
 //! `gen`: write a seeded, balanced X12 file of a given size.
 //!
 //! ```text
-//! gen 835|837p [--bytes 100M] [--seed 7] [--claims-per-st 500] [--delims '*:^~'] [--no-newline] [-o FILE]
+//! gen 835|837p [--bytes 100M] [--seed 7] [--claims-per-st 500] [--delims '*:^~'] [--no-newline] [--denied-lines PCT] [-o FILE]
 //! ```
 //!
 //! Sizes take K/M/G (powers of 1024) or KB/MB/GB (powers of 1000). Output goes to
@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use denali_benches::{Gen835Options, Gen837Options, write_835, write_837p};
 
-const USAGE: &str = "usage: gen 835|837p [--bytes SIZE] [--seed N] [--claims-per-st N] [--delims '*:^~'] [--no-newline] [-o FILE]
-  SIZE: bytes, or with K/M/G (1024^n) or KB/MB/GB (1000^n); default 1M";
+const USAGE: &str = "usage: gen 835|837p [--bytes SIZE] [--seed N] [--claims-per-st N] [--delims '*:^~'] [--no-newline] [--denied-lines PCT] [-o FILE]
+  SIZE: bytes, or with K/M/G (1024^n) or KB/MB/GB (1000^n); default 1M
+  PCT: percent of 835 service lines denied outright, 0-100; default 22";
 
 struct Args {
     kind: String,
@@ -24,6 +25,7 @@ struct Args {
     claims_per_st: usize,
     delims: (u8, u8, u8, u8),
     newline: bool,
+    denied_lines: u32,
     out: Option<String>,
 }
 
@@ -57,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         claims_per_st: 500,
         delims: (b'*', b':', b'^', b'~'),
         newline: true,
+        denied_lines: 22,
         out: None,
     };
     while let Some(arg) = it.next() {
@@ -68,6 +71,13 @@ fn parse_args() -> Result<Args, String> {
                 a.seed = value("--seed")?
                     .parse()
                     .map_err(|e| format!("--seed: {e}"))?
+            }
+            "--denied-lines" => {
+                a.denied_lines = value("--denied-lines")?
+                    .parse()
+                    .ok()
+                    .filter(|p| *p <= 100)
+                    .ok_or("--denied-lines: a percent, 0 to 100")?
             }
             "--claims-per-st" => {
                 a.claims_per_st = value("--claims-per-st")?
@@ -109,6 +119,7 @@ fn run(a: &Args) -> io::Result<String> {
             claims_per_transaction: a.claims_per_st,
             delimiters: a.delims,
             newline: a.newline,
+            line_denial_percent: a.denied_lines,
         };
         let s = write_835(&opts, out)?;
         let secs = t.elapsed().as_secs_f64();
