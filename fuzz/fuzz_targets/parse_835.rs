@@ -112,12 +112,14 @@ fn view_agrees(
         assert!(cv.frequency_code().as_deref() == c.frequency_code.as_deref());
         assert!(cv.service_date() == c.service_date(), "view: claim service date");
         assert!(cv.adjustments() == c.adjustments, "view: claim CAS");
+        assert!(same_triplets(|f| cv.all_triplets(f), &c.adjustments), "view: claim triplets");
         assert!(cv.remarks() == c.remarks, "view: claim remarks");
         assert_eq!(cv.lines().len(), c.service_lines.len(), "view: lines");
         for (lv, l) in cv.lines().zip(&c.service_lines) {
             assert!(lv.position() == l.position && lv.procedure() == l.procedure);
             assert!(lv.charge() == l.charge && lv.payment() == l.payment);
             assert!(lv.adjustments() == l.adjustments, "view: line CAS");
+            assert!(same_triplets(|f| lv.all_triplets(f), &l.adjustments), "view: line triplets");
             assert!(lv.remarks() == l.remarks, "view: line remarks");
             assert!(lv.control_number().as_deref() == l.control_number.as_deref());
             assert!(lv.service_date() == l.service_date());
@@ -195,4 +197,25 @@ fn sum_in_order<T: Default + std::ops::AddAssign>(values: impl Iterator<Item = T
         sum += v;
     }
     sum
+}
+
+/// The triplets an `all_triplets` call hands out are the owned adjustments' (group, reason,
+/// amount), and a refusal stops it at the first.
+fn same_triplets(
+    all: impl Fn(&mut dyn FnMut(&remit::CasTriplet<'_>) -> bool) -> bool,
+    adjustments: &[remit::Adjustment],
+) -> bool {
+    let mut n = 0;
+    let mut same = all(&mut |t| {
+        let a = adjustments.get(n);
+        n += 1;
+        a.is_some_and(|a| *t.group == a.group && t.reason == a.reason.as_str() && t.amount() == a.amount)
+    });
+    let mut seen = 0;
+    let stopped = !all(&mut |_| {
+        seen += 1;
+        false
+    });
+    same &= n == adjustments.len() && stopped != adjustments.is_empty() && seen == n.min(1);
+    same
 }

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use denali_x12::remit::{
-    ClaimKey, ClaimPayment, ClaimStatus, ClaimView, Remittance, ServicePayment,
+    CasTriplet, ClaimKey, ClaimPayment, ClaimStatus, ClaimView, Remittance, ServicePayment,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -281,7 +281,6 @@ pub struct Assessor<'a> {
 /// What [`Assessor::is_plainly_paid`] reads a claim into.
 #[derive(Default)]
 struct Screen {
-    adjustments: Vec<denali_x12::remit::Adjustment>,
     claim_remarks: Vec<denali_x12::remit::Remark>,
     remarks: Vec<denali_x12::remit::Remark>,
     claim_rarcs: Vec<String>,
@@ -422,27 +421,23 @@ impl<'a> Assessor<'a> {
         }
         let mut buf = self.screen.borrow_mut();
         let Screen {
-            adjustments,
             claim_remarks,
             remarks,
             claim_rarcs,
             rarcs,
         } = &mut *buf;
-        let plain = |adjustments: &[denali_x12::remit::Adjustment], rarcs: &[String]| {
-            adjustments.iter().all(|adj| {
-                let v = self.cache.verdict(adj.group.code(), &adj.reason, rarcs);
-                let denial = v.denial_when_positive && adj.amount > Decimal::ZERO;
-                !v.pending && !denial
-            })
+        // The amount is decoded only where the reading makes a positive amount a denial.
+        let plain = |adj: &CasTriplet<'_>, rarcs: &[String]| {
+            let v = self.cache.verdict(adj.group.code(), &adj.reason, rarcs);
+            let denial = v.denial_when_positive && adj.amount() > Decimal::ZERO;
+            !v.pending && !denial
         };
         claim_remarks.clear();
         claim.remarks_into(claim_remarks);
         let claim_codes = claim_remark_codes(claim_remarks.iter());
         claim_rarcs.clear();
         push_codes(claim_rarcs, &claim_codes);
-        adjustments.clear();
-        claim.adjustments_into(adjustments);
-        if !plain(adjustments, claim_rarcs) {
+        if !claim.all_triplets(|adj| plain(adj, claim_rarcs)) {
             return false;
         }
         claim.lines().all(|line| {
@@ -450,9 +445,7 @@ impl<'a> Assessor<'a> {
             line.remarks_into(remarks);
             rarcs.clear();
             line_scope(rarcs, remarks.iter(), &claim_codes);
-            adjustments.clear();
-            line.adjustments_into(adjustments);
-            plain(adjustments, rarcs)
+            line.all_triplets(|adj| plain(adj, rarcs))
         })
     }
 
@@ -661,6 +654,9 @@ struct ExplainCache<'a> {
     seen: std::cell::RefCell<Explained>,
     /// Scratch space for the key, so a hit allocates nothing.
     key: std::cell::RefCell<Vec<u8>>,
+    /// Verdicts of short (group, CARC) pairs without RARCs, the bulk of a paid claim's
+    /// triplets, by [`ExplainCache::short_key`]: one integer to hash instead of a key to build.
+    short: std::cell::RefCell<foldhash::HashMap<u64, Verdict>>,
 }
 
 impl<'a> ExplainCache<'a> {
@@ -669,7 +665,23 @@ impl<'a> ExplainCache<'a> {
             rules,
             seen: Default::default(),
             key: Default::default(),
+            short: Default::default(),
         }
+    }
+
+    /// (group, CARC) packed into one integer when both fit: the first byte holds the two
+    /// lengths, so different pairs never share a key.
+    fn short_key(group: &str, carc: &str) -> Option<u64> {
+        let (g, c) = (group.as_bytes(), carc.as_bytes());
+        if g.len() > 3 || c.len() > 4 {
+            return None;
+        }
+        let mut key = [0u8; 8];
+        key[0] = (g.len() as u8) << 4 | c.len() as u8;
+        key.get_mut(1..1 + g.len())?.copy_from_slice(g);
+        key.get_mut(1 + g.len()..1 + g.len() + c.len())?
+            .copy_from_slice(c);
+        Some(u64::from_le_bytes(key))
     }
 
     /// Writes (group, CARC, RARCs) to `out` as length-prefixed parts, so different triples never
@@ -691,7 +703,19 @@ impl<'a> ExplainCache<'a> {
 
     /// How a triplet of this (group, CARC, RARCs) reads, without its explanation.
     fn verdict(&self, group: &str, carc: &str, rarcs: &[String]) -> Verdict {
-        self.with(group, carc, rarcs, |_, v| *v)
+        let Some(short) = rarcs
+            .is_empty()
+            .then(|| Self::short_key(group, carc))
+            .flatten()
+        else {
+            return self.with(group, carc, rarcs, |_, v| *v);
+        };
+        if let Some(v) = self.short.borrow().get(&short) {
+            return *v;
+        }
+        let v = self.with(group, carc, rarcs, |_, v| *v);
+        self.short.borrow_mut().insert(short, v);
+        v
     }
 
     fn with<R>(

@@ -22,4 +22,4 @@ mod view;
 
 pub use model::*;
 pub use parse::{claim_keys, parse_835, parse_835_each};
-pub use view::{ClaimBuffers, ClaimView, LineView, PaymentTotals, RemittanceView};
+pub use view::{CasTriplet, ClaimBuffers, ClaimView, LineView, PaymentTotals, RemittanceView};

@@ -498,6 +498,17 @@ impl<'v, 'r> ClaimView<'v, 'r> {
         }
     }
 
+    /// Whether `f` holds for every claim-level CAS triplet, read in order as
+    /// [`Self::adjustments_into`] reads them but without decoding amounts or quantities (see
+    /// [`CasTriplet`]); stops at the first for which it does not.
+    pub fn all_triplets(&self, mut f: impl FnMut(&CasTriplet<'_>) -> bool) -> bool {
+        self.view
+            .tx
+            .segments_in(self.claim_range())
+            .filter(|s| s.id() == CAS)
+            .all(|seg| self.view.decode(seg, |s| s.all_triplets(&mut f)))
+    }
+
     /// The claim's remark codes (MIA05 and MIA20-23, MOA03-07, qualified `HE`), as
     /// [`ClaimPayment::remarks`] holds them.
     pub fn remarks(&self) -> Vec<Remark> {
@@ -629,6 +640,25 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     }
 }
 
+/// One CAS adjustment triplet as sent, with only its group and reason decoded: for a caller
+/// that decides from the codes whether the amount matters, such as a screen for claims that
+/// are plainly paid. [`ClaimView::adjustments_into`] reads the same triplets in full.
+#[derive(Debug)]
+pub struct CasTriplet<'s> {
+    /// CAS01, the group code.
+    pub group: &'s GroupCode,
+    /// The reason code (CARC), as [`Adjustment::reason`] holds it.
+    pub reason: Cow<'s, str>,
+    pub(super) amount: &'s [u8],
+}
+
+impl CasTriplet<'_> {
+    /// The amount, as [`Adjustment::amount`] holds it: zero when missing or malformed.
+    pub fn amount(&self) -> Decimal {
+        super::parse::number(self.amount).unwrap_or(Decimal::ZERO)
+    }
+}
+
 /// Vectors of claims read before, for [`ClaimView::to_claim_payment_reusing`] to build the
 /// next claims in. Only emptied vectors are kept, so nothing of one claim shows in another.
 #[derive(Default)]
@@ -706,6 +736,13 @@ impl<'v, 'r> LineView<'v, 'r> {
         for seg in self.segments().filter(|s| s.id() == CAS) {
             self.view.decode(seg, |s| s.adjustments(out));
         }
+    }
+
+    /// [`ClaimView::all_triplets`] for the line's CAS triplets.
+    pub fn all_triplets(&self, mut f: impl FnMut(&CasTriplet<'_>) -> bool) -> bool {
+        self.segments()
+            .filter(|s| s.id() == CAS)
+            .all(|seg| self.view.decode(seg, |s| s.all_triplets(&mut f)))
     }
 
     /// The line's remark codes (LQ01 qualifier, LQ02 code), as [`ServicePayment::remarks`]

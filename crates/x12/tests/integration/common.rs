@@ -163,6 +163,43 @@ pub fn check_claim_by_claim(
     );
 }
 
+/// (group, reason, amount) of each triplet an `all_triplets` call hands out; also checks that
+/// it stops at the first triplet refused, and says whether it did.
+fn triplets(
+    all: impl Fn(&mut dyn FnMut(&remit::CasTriplet<'_>) -> bool) -> bool,
+) -> Vec<(remit::GroupCode, String, rust_decimal::Decimal)> {
+    let mut out = Vec::new();
+    assert!(all(&mut |t| {
+        out.push((t.group.clone(), t.reason.to_string(), t.amount()));
+        true
+    }));
+    let mut seen = 0;
+    assert_eq!(
+        all(&mut |_| {
+            seen += 1;
+            false
+        }),
+        out.is_empty(),
+        "all_triplets is true only when no triplet refused"
+    );
+    assert_eq!(
+        seen,
+        out.len().min(1),
+        "all_triplets stops at the first refusal"
+    );
+    out
+}
+
+/// [`triplets`] of the owned adjustments.
+fn as_triplets(
+    adjustments: &[remit::Adjustment],
+) -> Vec<(remit::GroupCode, String, rust_decimal::Decimal)> {
+    adjustments
+        .iter()
+        .map(|a| (a.group.clone(), a.reason.to_string(), a.amount))
+        .collect()
+}
+
 /// The borrowed view agrees with the owned read: the same claims in the same order, each field
 /// it decodes equal to the owned field, each claim read from its own segments equal to the
 /// claim, the header equal to the rest of the remittance, and its balancing the owned read's
@@ -220,6 +257,11 @@ pub fn check_view(
             "view: claim {i} service date"
         );
         assert_eq!(cv.adjustments(), c.adjustments, "view: claim {i} CAS");
+        assert_eq!(
+            triplets(|f| cv.all_triplets(f)),
+            as_triplets(&c.adjustments),
+            "view: claim {i} CAS triplets"
+        );
         assert_eq!(cv.remarks(), c.remarks, "view: claim {i} MIA/MOA remarks");
         assert_eq!(
             cv.lines().len(),
@@ -233,6 +275,11 @@ pub fn check_view(
             assert_eq!(lv.charge(), l.charge, "{at} SVC02");
             assert_eq!(lv.payment(), l.payment, "{at} SVC03");
             assert_eq!(lv.adjustments(), l.adjustments, "{at} CAS");
+            assert_eq!(
+                triplets(|f| lv.all_triplets(f)),
+                as_triplets(&l.adjustments),
+                "{at} CAS triplets"
+            );
             assert_eq!(lv.remarks(), l.remarks, "{at} LQ remarks");
             assert_eq!(
                 lv.control_number().as_deref(),
