@@ -90,6 +90,8 @@ fn view_agrees(
 ) {
     let view = remit::RemittanceView::new(tx, opts);
     assert_eq!(view.len(), rem.claims.len(), "view: claim count");
+    let keys: Vec<_> = rem.claims.iter().map(ClaimPayment::key).collect();
+    assert!(view.claim_keys() == keys, "view: claim keys");
     let mut all = Vec::new();
     let mut buffers = remit::ClaimBuffers::default();
     for (cv, c) in view.claims().zip(&rem.claims) {

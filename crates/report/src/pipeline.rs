@@ -943,8 +943,8 @@ impl<'a> Worker<'a> {
         let opts = self.opts;
         out.transactions += 1;
         out.claims_in += tx.count("CLP") as u64;
-        let links = ReversalLinks::from_keys(&remit::claim_keys(tx, &opts.parse));
         let view = remit::RemittanceView::new(tx, &opts.parse);
+        let links = ReversalLinks::from_keys(&view.claim_keys());
         let (header, _) = view.header();
         let Worker {
             rows,

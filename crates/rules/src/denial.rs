@@ -569,14 +569,29 @@ impl ReversalLinks {
                 None
             }
         }
+        // Only a claim whose CLP01 is a reversal's, or whose REF*F8 is a reversal's CLP07, can
+        // be linked: the others are not indexed, which spares a set of a few reversals among
+        // thousands of claims two index entries a claim.
+        let reversed_pcns: foldhash::HashSet<&str> = claims
+            .iter()
+            .filter(|c| c.reversal)
+            .map(|c| c.pcn)
+            .collect();
+        let reversed_icns: foldhash::HashSet<&str> = claims
+            .iter()
+            .filter(|c| c.reversal)
+            .filter_map(|c| c.icn)
+            .collect();
         let mut by_pcn: HashMap<&str, Queue> = HashMap::default();
         let mut by_f8: HashMap<&str, Queue> = HashMap::default();
         for (k, c) in claims.iter().enumerate() {
             if c.reversal {
                 continue;
             }
-            by_pcn.entry(c.pcn).or_default().at.push(k);
-            if let Some(f8) = c.f8 {
+            if reversed_pcns.contains(c.pcn) {
+                by_pcn.entry(c.pcn).or_default().at.push(k);
+            }
+            if let Some(f8) = c.f8.filter(|f8| reversed_icns.contains(f8)) {
                 by_f8.entry(f8).or_default().at.push(k);
             }
         }
@@ -585,7 +600,9 @@ impl ReversalLinks {
         for (r, rev) in claims.iter().enumerate() {
             let key = (rev.pcn, rev.icn);
             if !rev.reversal {
-                open.entry(key).or_default().push(r);
+                if reversed_pcns.contains(rev.pcn) {
+                    open.entry(key).or_default().push(r);
+                }
                 continue;
             }
             if let Some(j) = open.get_mut(&key).and_then(Vec::pop) {

@@ -33,6 +33,7 @@ const BPR: SegmentId = SegmentId::constant(b"BPR");
 const MIA: SegmentId = SegmentId::constant(b"MIA");
 const MOA: SegmentId = SegmentId::constant(b"MOA");
 const LQ: SegmentId = SegmentId::constant(b"LQ");
+const REF: SegmentId = SegmentId::constant(b"REF");
 
 /// The sums of an 835's payment, as [`RemittanceView::balance_with_totals`] reads them
 /// (missing or malformed amounts count as zero, as in the owned model).
@@ -180,6 +181,13 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             span,
             index,
         })
+    }
+
+    /// The [`ClaimKey`] of every claim in order, equal to
+    /// [`claim_keys`](super::claim_keys) of the set, from the view's index: only each CLP and
+    /// its claim-level REFs are read.
+    pub fn claim_keys(&self) -> Vec<ClaimKey> {
+        self.claims().map(|c| c.key()).collect()
     }
 
     /// The claims in file order.
@@ -432,6 +440,25 @@ impl<'v, 'r> ClaimView<'v, 'r> {
 
     fn clp_element(&self, n: usize) -> &'r [u8] {
         self.view.element(&self.clp(), n)
+    }
+
+    /// What links the claim to the reversals of its set, as
+    /// [`claim_keys`](super::claim_keys) reads it: CLP01, CLP07, whether CLP02 is 22, and the
+    /// first claim-level REF*F8.
+    pub fn key(&self) -> ClaimKey {
+        let original_reference = self
+            .view
+            .tx
+            .segments_in(self.claim_range())
+            .filter(|s| s.id() == REF)
+            .find(|s| self.view.element(s, 1) == b"F8")
+            .map(|s| value::text(self.view.element(&s, 2)));
+        ClaimKey {
+            patient_control_number: value::text(self.clp_element(1)),
+            payer_claim_control_number: value::opt_text(self.clp_element(7)),
+            reversal: self.clp_element(2) == b"22",
+            original_reference,
+        }
     }
 
     /// CLP01 patient control number (the 837's CLM01).

@@ -213,6 +213,8 @@ pub fn check_view(
 ) {
     let view = remit::RemittanceView::new(tx, opts);
     assert_eq!(view.len(), rem.claims.len(), "view: claim count");
+    let keys: Vec<_> = rem.claims.iter().map(remit::ClaimPayment::key).collect();
+    assert_eq!(view.claim_keys(), keys, "view: claim keys");
     let mut all = Vec::new();
     // Read again in the buffers of the claims before: nothing of one may show in the next.
     let mut buffers = remit::ClaimBuffers::default();
