@@ -446,17 +446,26 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     /// [`claim_keys`](super::claim_keys) reads it: CLP01, CLP07, whether CLP02 is 22, and the
     /// first claim-level REF*F8.
     pub fn key(&self) -> ClaimKey {
-        let original_reference = self
-            .view
+        let view = self.view;
+        let original_reference = view
             .tx
-            .segments_in(self.claim_range())
-            .filter(|s| s.id() == REF)
-            .find(|s| self.view.element(s, 1) == b"F8")
-            .map(|s| value::text(self.view.element(&s, 2)));
+            .ids_in(self.claim_range())
+            .filter(|&(_, id)| id == REF)
+            .filter_map(|(i, _)| view.tx.segment_at(i))
+            .find_map(|s| {
+                let mut els = view.elements(&s);
+                (els.next() == Some(b"F8")).then(|| value::text(els.next().unwrap_or_default()))
+            });
+        // One pass over CLP01, 02 and 07.
+        let clp = self.clp();
+        let mut els = view.elements(&clp);
+        let pcn = els.next().unwrap_or_default();
+        let status = els.next().unwrap_or_default();
+        let icn = els.nth(4).unwrap_or_default();
         ClaimKey {
-            patient_control_number: value::text(self.clp_element(1)),
-            payer_claim_control_number: value::opt_text(self.clp_element(7)),
-            reversal: self.clp_element(2) == b"22",
+            patient_control_number: value::text(pcn),
+            payer_claim_control_number: value::opt_text(icn),
+            reversal: status == b"22",
             original_reference,
         }
     }
