@@ -8,7 +8,6 @@
 use rust_decimal::Decimal;
 
 use super::model::*;
-use super::view::CasTriplet;
 use crate::error::{Diagnostic, DiagnosticCode, Position};
 use crate::reader::{ParseOptions, TransactionSet};
 use crate::segment::{Element, Segment};
@@ -243,29 +242,6 @@ impl<'a> Seg<'_, 'a> {
             });
             i += 3;
         }
-    }
-
-    /// Calls `f` with each triplet of this CAS that has a reason code, in order, as
-    /// [`Seg::adjustments`] would read it, until `f` returns false; true when it never did.
-    /// Nothing is decoded but the group and the reason, and nothing is reported.
-    pub(super) fn all_triplets(&self, f: &mut impl FnMut(&CasTriplet<'_>) -> bool) -> bool {
-        let group = GroupCode::from_code(self.b(1));
-        let mut i = 2;
-        while i <= self.els.len() {
-            let reason = self.b(i);
-            if !reason.is_empty() {
-                let triplet = CasTriplet {
-                    group: &group,
-                    reason: String::from_utf8_lossy(reason),
-                    amount: self.b(i + 1),
-                };
-                if !f(&triplet) {
-                    return false;
-                }
-            }
-            i += 3;
-        }
-        true
     }
 
     pub(super) fn remark(&self, qualifier: &str, n: usize) -> Option<Remark> {

@@ -337,6 +337,49 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             .map(|e| e.as_bytes())
     }
 
+    /// The segments at indexes `range` whose id is one of `ids`, found by id before a segment
+    /// is made.
+    fn segments_of<'a>(
+        &'a self,
+        range: std::ops::Range<usize>,
+        ids: &'a [SegmentId],
+    ) -> impl Iterator<Item = Segment<'r>> + 'a {
+        self.tx
+            .ids_in(range)
+            .filter(|(_, id)| ids.contains(id))
+            .filter_map(|(i, _)| self.tx.segment_at(i))
+    }
+
+    /// [`ClaimView::all_triplets`] over the CAS segments at indexes `range`: CAS02, 05, 08…
+    /// when not empty, each with the amount after it, as `Seg::adjustments` reads them; the
+    /// elements are walked, not split.
+    fn all_triplets_in(
+        &self,
+        range: std::ops::Range<usize>,
+        f: &mut impl FnMut(&CasTriplet<'_>) -> bool,
+    ) -> bool {
+        self.segments_of(range, &[CAS]).all(|seg| {
+            let mut els = self.elements(&seg);
+            let group = GroupCode::from_code(els.next().unwrap_or_default());
+            while let Some(reason) = els.next() {
+                let amount = els.next().unwrap_or_default();
+                els.next(); // the quantity
+                if reason.is_empty() {
+                    continue;
+                }
+                let triplet = CasTriplet {
+                    group: &group,
+                    reason: String::from_utf8_lossy(reason),
+                    amount,
+                };
+                if !f(&triplet) {
+                    return false;
+                }
+            }
+            true
+        })
+    }
+
     /// The sum of the CAS amounts among the segments at `range`, counted as the reading
     /// counts them: CAS03, 06, 09… when the reason code before them is there.
     fn cas_total(&self, range: std::ops::Range<usize>) -> Decimal {
@@ -524,12 +567,7 @@ impl<'v, 'r> ClaimView<'v, 'r> {
 
     /// [`Self::adjustments`], appended to `out` (for a caller that reuses one buffer).
     pub fn adjustments_into(&self, out: &mut Vec<Adjustment>) {
-        for seg in self
-            .view
-            .tx
-            .segments_in(self.claim_range())
-            .filter(|s| s.id() == CAS)
-        {
+        for seg in self.view.segments_of(self.claim_range(), &[CAS]) {
             self.view.decode(seg, |s| s.adjustments(out));
         }
     }
@@ -538,11 +576,7 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     /// [`Self::adjustments_into`] reads them but without decoding amounts or quantities (see
     /// [`CasTriplet`]); stops at the first for which it does not.
     pub fn all_triplets(&self, mut f: impl FnMut(&CasTriplet<'_>) -> bool) -> bool {
-        self.view
-            .tx
-            .segments_in(self.claim_range())
-            .filter(|s| s.id() == CAS)
-            .all(|seg| self.view.decode(seg, |s| s.all_triplets(&mut f)))
+        self.view.all_triplets_in(self.claim_range(), &mut f)
     }
 
     /// The claim's remark codes (MIA05 and MIA20-23, MOA03-07, qualified `HE`), as
@@ -555,7 +589,8 @@ impl<'v, 'r> ClaimView<'v, 'r> {
 
     /// [`Self::remarks`], appended to `out`.
     pub fn remarks_into(&self, out: &mut Vec<Remark>) {
-        for seg in self.segments() {
+        let span = self.span.start as usize..self.span.end as usize;
+        for seg in self.view.segments_of(span, &[MIA, MOA]) {
             let id = seg.id();
             let positions: &[usize] = if id == MIA {
                 &[5, 20, 21, 22, 23]
@@ -738,9 +773,12 @@ impl<'v, 'r> LineView<'v, 'r> {
 
     /// The line's segments, from its SVC to the last before the next SVC or the claim's end.
     pub fn segments(&self) -> impl ExactSizeIterator<Item = Segment<'r>> + Clone + 'r {
-        self.view
-            .tx
-            .segments_in(self.start as usize..self.end as usize)
+        self.view.tx.segments_in(self.range())
+    }
+
+    /// The indexes of [`Self::segments`].
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
     }
 
     /// SVC01 adjudicated procedure, as [`ServicePayment::procedure`] holds it.
@@ -769,16 +807,14 @@ impl<'v, 'r> LineView<'v, 'r> {
 
     /// [`Self::adjustments`], appended to `out`.
     pub fn adjustments_into(&self, out: &mut Vec<Adjustment>) {
-        for seg in self.segments().filter(|s| s.id() == CAS) {
+        for seg in self.view.segments_of(self.range(), &[CAS]) {
             self.view.decode(seg, |s| s.adjustments(out));
         }
     }
 
     /// [`ClaimView::all_triplets`] for the line's CAS triplets.
     pub fn all_triplets(&self, mut f: impl FnMut(&CasTriplet<'_>) -> bool) -> bool {
-        self.segments()
-            .filter(|s| s.id() == CAS)
-            .all(|seg| self.view.decode(seg, |s| s.all_triplets(&mut f)))
+        self.view.all_triplets_in(self.range(), &mut f)
     }
 
     /// The line's remark codes (LQ01 qualifier, LQ02 code), as [`ServicePayment::remarks`]
@@ -791,7 +827,7 @@ impl<'v, 'r> LineView<'v, 'r> {
 
     /// [`Self::remarks`], appended to `out`.
     pub fn remarks_into(&self, out: &mut Vec<Remark>) {
-        for seg in self.segments().filter(|s| s.id() == LQ) {
+        for seg in self.view.segments_of(self.range(), &[LQ]) {
             self.view.decode(seg, |s| {
                 if let Some(code) = s.opt_text(2) {
                     out.push(Remark {
