@@ -720,7 +720,7 @@ pub struct CasTriplet<'s> {
     pub group: &'s GroupCode,
     /// The reason code (CARC), as [`Adjustment::reason`] holds it.
     pub reason: Cow<'s, str>,
-    pub(super) amount: &'s [u8],
+    amount: &'s [u8],
 }
 
 impl CasTriplet<'_> {
