@@ -15,13 +15,15 @@ mkdir -p "$dir"
 [ -s "$dir/gen.835" ] && [ "$(cat "$dir/size" 2>/dev/null)" = "$size" ] || {
   "$bin/gen" 835 --bytes "$size" --seed 7 -o "$dir/gen.835" 2>/dev/null
   "$bin/gen" 837p --bytes "$size" --seed 7 -o "$dir/gen.837" 2>/dev/null
-  # The same claims at lower denial rates: 22% of lines denied (gen's default) puts a denial on
-  # 41% of claims; 5% on 15% of claims, about a typical practice's rate; 2% on 9%.
-  for pct in 5 2; do
-    "$bin/gen" 835 --bytes "$size" --seed 7 --denied-lines "$pct" -o "$dir/gen-d$pct.835" 2>/dev/null
-  done
+  rm -f "$dir"/gen-d*.835
   echo "$size" > "$dir/size"
 }
+# The same claims at lower denial rates: 22% of lines denied (gen's default) puts a denial on
+# 41% of claims; 5% on 15% of claims, about a typical practice's rate; 2% on 9%.
+for pct in 5 2; do
+  [ -s "$dir/gen-d$pct.835" ] ||
+    "$bin/gen" 835 --bytes "$size" --seed 7 --denied-lines "$pct" -o "$dir/gen-d$pct.835" 2>/dev/null
+done
 one="taskset -c ${DENALI_CORE:-0}"   # DENALI_CORE picks the core
 measure() { # name, bytes, command...
   local name=$1 bytes=$2; shift 2
