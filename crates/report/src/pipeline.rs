@@ -1422,6 +1422,9 @@ fn read(
     // `on_835` counts the sets it reads, possibly into another count: these are counted here.
     let mut sets_835 = 0u64;
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
+    // The envelope's errors (input ending inside a set, segments skipped or outside any set):
+    // the sets are still read, but the file is not whole, so it is listed as failed.
+    let mut damage = Damage::default();
     loop {
         match reader.next_event() {
             Ok(Some(Event::Transaction(tx))) => {
@@ -1439,6 +1442,11 @@ fn read(
                 break;
             }
         }
+        damage.note(reader.take_diagnostics());
+    }
+    damage.note(reader.take_diagnostics());
+    if out.error.is_none() {
+        out.error = damage.message();
     }
     if sets_835 == 0 && out.error.is_none() {
         out.error = Some(if out.other_transactions > 0 {
@@ -1448,6 +1456,37 @@ fn read(
         });
     }
     out
+}
+
+/// The error-level diagnostics of an input's envelopes: the first, and how many.
+#[derive(Default)]
+struct Damage {
+    first: Option<denali_x12::Diagnostic>,
+    errors: u64,
+}
+
+impl Damage {
+    fn note(&mut self, diags: Vec<denali_x12::Diagnostic>) {
+        for d in diags {
+            if d.severity == denali_x12::Severity::Error {
+                self.errors += 1;
+                self.first.get_or_insert(d);
+            }
+        }
+    }
+
+    /// The file's error, if its envelopes had any: the first of them (with where it is; a
+    /// diagnostic quotes no values) and what was still read.
+    fn message(&self) -> Option<String> {
+        let first = self.first.as_ref()?;
+        let more = match self.errors {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more envelope errors)", n - 1),
+        };
+        Some(format!(
+            "the file is damaged: {first}{more}; the claims read before and around it are counted"
+        ))
+    }
 }
 
 /// How many of `diags` are balancing warnings (line, claim or payment).

@@ -133,6 +133,11 @@ fn broken_file_does_not_stop_the_batch() {
         "{failed:?}"
     );
     assert!(failed.contains("fixtures/invalid/empty.835"), "{failed:?}");
+    // Read to the end but not whole: listed as failed too (found by an adversarial sweep).
+    for damaged in ["truncated", "missing_se", "missing_iea", "bad_segment_ids"] {
+        let f = format!("fixtures/invalid/{damaged}.835");
+        assert!(failed.contains(f.as_str()), "{f}: {failed:?}");
+    }
     assert!(
         !failed.contains("fixtures/835/basic.835") && !failed.contains("fixtures/835/small.835")
     );
@@ -183,6 +188,31 @@ fn broken_file_does_not_stop_the_batch() {
         "{}",
         out.stderr
     );
+}
+
+/// Regression (adversarial sweep, session 9): a file cut short inside its transaction set was
+/// reported with exit 0 and no error, so the claims cut off vanished without a word. Its
+/// complete claims are still counted, and the file is listed as failed with where it broke.
+#[test]
+fn a_truncated_835_is_a_failed_file_with_its_complete_claims_counted() {
+    let out = report(&["--format", "json", "fixtures/invalid/truncated.835"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = out.json();
+    let s = &v["summary"];
+    assert_eq!(s["files_failed"], 1);
+    assert_eq!(
+        s["claims_in"], 2,
+        "the two claims whose CLP precedes the cut"
+    );
+    assert_eq!(s["claims_in"], s["claims_accounted"]);
+    let message = s["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("input ended inside a transaction set [missing_se]")
+            && message.contains("at byte 985, segment 35"),
+        "{message}"
+    );
+    // The same file whole is not an error.
+    assert_eq!(report(&["fixtures/835/small.835"]).code, 0);
 }
 
 /// Every 835 of the external corpus: each claim read is accounted for, and the claims read are

@@ -164,6 +164,34 @@ fn a_batch_with_a_broken_file_stores_nothing() {
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
+/// Regression (adversarial sweep, session 9): a truncated remittance was stored as if whole,
+/// and the complete file, ingested later, then read as a second payment under the same trace
+/// number. A damaged file now stores nothing.
+#[test]
+fn a_truncated_remittance_is_not_stored() {
+    let dir = Dir::new("truncated");
+    let db = dir.db();
+    let out = track(
+        &db,
+        &[
+            "ingest",
+            "--as-of",
+            "2025-01-01",
+            "fixtures/invalid/truncated.835",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nothing stored: 1 of 1 inputs failed")
+            && out.stderr.contains("[missing_se]"),
+        "{}",
+        out.stderr
+    );
+    let out = track(&db, &["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["remittances"], 0);
+}
+
 /// `--redact` keeps member ids out of the stored correction proposals, as in the report.
 #[test]
 fn redacted_ingest_stores_no_member_id() {
