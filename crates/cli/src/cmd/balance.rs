@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use denali_x12::{Diagnostic, Event, ParseOptions, Reader, remit};
+use denali_x12::{Diagnostic, DiagnosticCode, Event, ParseOptions, Reader, Severity, remit};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -34,10 +34,38 @@ struct SetBalance<'a> {
     provider_adjustments: Decimal,
     /// BPR02.
     total_paid: Decimal,
-    /// Line, claim and payment balancing all hold.
+    /// Line, claim and payment balancing all hold, over amounts that could all be read.
     balanced: bool,
     /// What does not balance, with where.
     unbalanced: Vec<Diagnostic>,
+    /// Amounts the balancing needs that are missing or malformed: each counts as zero, so
+    /// the sums and verdict cannot be trusted while there is one.
+    unreadable_amounts: Vec<Diagnostic>,
+}
+
+/// What kept one input from being read whole: the file's errors, as `validate` words them.
+/// With `--format json` this is the input's last document, and only when it has errors.
+#[derive(Debug, Serialize)]
+struct FileErrors<'a> {
+    file: &'a str,
+    errors: u64,
+    /// The first [`ERRORS_SHOWN`].
+    diagnostics: Vec<Diagnostic>,
+    diagnostics_not_shown: u64,
+}
+
+/// The most errors of one input kept and shown; the rest are counted.
+const ERRORS_SHOWN: usize = 20;
+
+impl FileErrors<'_> {
+    fn add(&mut self, d: Diagnostic) {
+        self.errors += 1;
+        if self.diagnostics.len() < ERRORS_SHOWN {
+            self.diagnostics.push(d);
+        } else {
+            self.diagnostics_not_shown += 1;
+        }
+    }
 }
 
 /// Runs `denali balance`.
@@ -61,10 +89,21 @@ fn one(
     w: &mut impl Write,
 ) -> io::Result<bool> {
     let name = input.display();
+    let mut errors = FileErrors {
+        file: &name,
+        errors: 0,
+        diagnostics: Vec::new(),
+        diagnostics_not_shown: 0,
+    };
     let src = match input.open() {
         Ok(s) => s,
         Err(e) => {
-            writeln!(w, "{name}: cannot read: {e}")?;
+            errors.add(Diagnostic::error(
+                DiagnosticCode::Fatal,
+                Default::default(),
+                format!("cannot read: {e}"),
+            ));
+            show_errors(w, format, &errors)?;
             return Ok(false);
         }
     };
@@ -93,26 +132,69 @@ fn one(
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) => {
-                writeln!(w, "{name}: {e}")?;
-                ok = false;
+                errors.add(Diagnostic::error(
+                    DiagnosticCode::Fatal,
+                    e.position(),
+                    e.to_string(),
+                ));
                 break;
             }
         }
-        // Reader diagnostics are `validate`'s; drop them as they come so memory stays flat.
-        drop(reader.take_diagnostics());
+        // The envelope's errors (input ending inside a set, segments skipped) mean the sums
+        // are not the file's: they are shown and fail the input. Warnings are `validate`'s.
+        for d in reader.take_diagnostics() {
+            if d.severity == Severity::Error {
+                errors.add(d);
+            }
+        }
     }
+    for d in reader.take_diagnostics() {
+        if d.severity == Severity::Error {
+            errors.add(d);
+        }
+    }
+    ok &= errors.errors == 0;
+    show_errors(w, format, &errors)?;
     if format == ValidateFormat::Text {
-        let verdict = if unbalanced == 0 {
+        let mut verdict = if unbalanced == 0 {
             "every payment balances".to_string()
         } else {
             format!("{unbalanced} do not balance")
         };
+        if errors.errors > 0 {
+            verdict += &format!(
+                "; {} error(s): the file was not read whole, so these are not its totals",
+                errors.errors
+            );
+        }
         writeln!(
             w,
             "{name}: {sets} 835 transaction set(s), {claims} claim(s), {other} other set(s): {verdict}"
         )?;
     }
     Ok(ok)
+}
+
+/// The input's errors: each on a line of its own, or one JSON document when there are any.
+fn show_errors(w: &mut impl Write, format: ValidateFormat, e: &FileErrors<'_>) -> io::Result<()> {
+    if e.errors == 0 {
+        return Ok(());
+    }
+    match format {
+        ValidateFormat::Json => {
+            out::json(w, e)?;
+            writeln!(w)
+        }
+        ValidateFormat::Text => {
+            for d in &e.diagnostics {
+                writeln!(w, "{}: {d}", e.file)?;
+            }
+            if e.diagnostics_not_shown > 0 {
+                writeln!(w, "{}: {} more error(s)", e.file, e.diagnostics_not_shown)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn balance<'a>(
@@ -123,7 +205,7 @@ fn balance<'a>(
     let view = remit::RemittanceView::new(tx, opts);
     // The header's own diagnostics (missing or malformed values) are `validate`'s to report.
     let (header, _) = view.header();
-    let (totals, unbalanced) = view.balance_with_totals();
+    let (totals, unbalanced, unreadable_amounts) = view.balance_checked();
     let date = header
         .payment
         .payment_date
@@ -146,13 +228,14 @@ fn balance<'a>(
         claim_payments: totals.claim_payments,
         provider_adjustments: totals.provider_adjustments,
         total_paid: totals.total_paid,
-        balanced: unbalanced.is_empty(),
+        balanced: unbalanced.is_empty() && unreadable_amounts.is_empty(),
         unbalanced,
+        unreadable_amounts,
     }
 }
 
 fn text(w: &mut impl Write, b: &SetBalance<'_>) -> io::Result<()> {
-    for d in &b.unbalanced {
+    for d in b.unreadable_amounts.iter().chain(&b.unbalanced) {
         writeln!(w, "{}: {d}", b.file)?;
     }
     writeln!(
@@ -171,8 +254,10 @@ fn text(w: &mut impl Write, b: &SetBalance<'_>) -> io::Result<()> {
         b.total_paid,
         if b.balanced {
             "balanced"
-        } else {
+        } else if b.unreadable_amounts.is_empty() {
             "NOT balanced"
+        } else {
+            "NOT balanced: amounts could not be read"
         }
     )
 }

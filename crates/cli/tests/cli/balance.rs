@@ -51,9 +51,112 @@ fn totals_and_verdicts() {
     let out = run(&["balance", "no/such/file.835"]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.starts_with("no/such/file.835: cannot read"),
+        out.stdout
+            .starts_with("no/such/file.835: error at byte 0: cannot read"),
         "{}",
         out.stdout
+    );
+}
+
+/// Regression (adversarial sweep, session 9): `--format json` wrote a plain-text line for an
+/// input it could not read, in the middle of the JSON lines. Every line is JSON now, and an
+/// input with errors ends with a document of them, worded as `validate` words them.
+#[test]
+fn json_lines_stay_json_when_an_input_fails() {
+    let out = run(&[
+        "balance",
+        "--format",
+        "json",
+        "no/such/file.835",
+        "fixtures/835/small.835",
+        "fixtures/invalid/garbage.835",
+        "fixtures/invalid/truncated.835",
+    ]);
+    assert_eq!(out.code, 1);
+    let docs: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let errors: Vec<(&str, &str)> = docs
+        .iter()
+        .filter(|d| d.get("errors").is_some())
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap(),
+                d["diagnostics"][0]["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("no/such/file.835", "fatal"),
+            ("fixtures/invalid/garbage.835", "fatal"),
+            ("fixtures/invalid/truncated.835", "missing_se"),
+        ]
+    );
+    // The sets that were read are still there, the truncated file's included.
+    let sets: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.get("claims").is_some())
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sets,
+        ["fixtures/835/small.835", "fixtures/invalid/truncated.835"]
+    );
+}
+
+/// Regression (adversarial sweep, session 9): a truncated file balanced with exit 0, and an
+/// amount written `1,250.00` was balanced as 0 without a word, so a set could "balance" only
+/// because its amounts could not be read. Both now fail the input, with where.
+#[test]
+fn unreadable_amounts_and_truncation_fail_the_input() {
+    let out = run(&["balance", "fixtures/invalid/truncated.835"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("input ended inside a transaction set [missing_se]")
+            && out.stdout.contains("the file was not read whole"),
+        "{}",
+        out.stdout
+    );
+    let segs = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *250601*1200*^*00501*000000001*0*P*:",
+        "GS*HP*PAYER*PROVIDER*20250601*1200*1*X*005010X221A1",
+        "ST*835*0001",
+        "BPR*I*0*C*NON************20250601",
+        "TRN*1*CHK001*1999999999",
+        "N1*PR*ACME PAYER",
+        "N1*PE*CLINIC*XX*1234567893",
+        "LX*1",
+        "CLP*PCN1*4*1,250.00*0**12*ICN1*11*1",
+        "CAS*CO*197*1,250.00",
+        "SE*10*0001",
+        "GE*1*1",
+        "IEA*1*000000001",
+    ];
+    let file = segs.join("~\n") + "~\n";
+    let out = crate::util::run_stdin(&["balance", "--format", "json", "-"], file.as_bytes());
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let set: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one document");
+    assert_eq!(set["balanced"], false);
+    let unread: Vec<(&str, u64, &str)> = set["unreadable_amounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["segment_id"].as_str().unwrap(),
+                d["element"].as_u64().unwrap(),
+                d["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unread,
+        [("CLP", 3, "invalid_value"), ("CAS", 3, "invalid_value")]
     );
 }
 

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use super::model::*;
 use super::parse::{Balance, Seg, Spare, Walk, check_charge, check_payment, walk};
-use crate::error::{Diagnostic, Position, SegmentId};
+use crate::error::{Diagnostic, DiagnosticCode, Position, SegmentId};
 use crate::reader::{ParseOptions, TransactionSet};
 use crate::segment::{Element, Segment};
 use crate::value;
@@ -253,6 +253,20 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
     /// [`Self::balance`] with the sums it balanced: what a payment poster reconciles, without
     /// decoding the amounts a second time.
     pub fn balance_with_totals(&self) -> (PaymentTotals, Vec<Diagnostic>) {
+        self.balance_reading(&mut ())
+    }
+
+    /// [`Self::balance_with_totals`], and the amounts it balanced that are missing or
+    /// malformed, each an error with its position: they count as zero, so a set can balance
+    /// only because an amount could not be read (`1,250.00` for `1250.00`). The third list is
+    /// what `parse_835` reports of the same amounts, in other words.
+    pub fn balance_checked(&self) -> (PaymentTotals, Vec<Diagnostic>, Vec<Diagnostic>) {
+        let mut unread = Vec::new();
+        let (totals, diags) = self.balance_reading(&mut unread);
+        (totals, diags, unread)
+    }
+
+    fn balance_reading(&self, unread: &mut impl Unread) -> (PaymentTotals, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut totals = PaymentTotals {
             claims: self.claims.len(),
@@ -262,12 +276,12 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             return (totals, diags);
         }
         for c in self.claims() {
-            let (charge, payment) = c.balance_into(&mut diags);
+            let (charge, payment) = c.balance_into(&mut diags, unread);
             totals.total_charge += charge;
             totals.claim_payments += payment;
         }
         (totals.total_paid, totals.provider_adjustments) =
-            self.payment_rule(totals.claim_payments, &mut diags);
+            self.payment_rule(totals.claim_payments, &mut diags, unread);
         (totals, diags)
     }
 
@@ -277,7 +291,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
     pub fn balance_payment(&self, claim_payments: Decimal) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         if self.tx.set_id == "835" {
-            self.payment_rule(claim_payments, &mut diags);
+            self.payment_rule(claim_payments, &mut diags, &mut ());
         }
         diags
     }
@@ -287,6 +301,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
         &self,
         claim_payments: Decimal,
         diags: &mut Vec<Diagnostic>,
+        unread: &mut impl Unread,
     ) -> (Decimal, Decimal) {
         // BPR before the first claim (the last one read, as the reading keeps it) and every PLB.
         let first_claim = self.claims.first().map_or(usize::MAX, |c| c.start as usize);
@@ -308,7 +323,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
                     Some(b) => seg.position_of(2, b),
                     None => seg.position().at_element(2),
                 };
-                total_paid = amount(b.unwrap_or_default());
+                total_paid = unread.amount(b.unwrap_or_default(), &seg, 2);
             } else {
                 // PLB03/04, 05/06…: an amount counts when its reason is there.
                 let mut reason = false;
@@ -316,7 +331,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
                     if n >= 3 && n % 2 == 1 {
                         reason = !el.is_empty();
                     } else if n >= 4 && reason {
-                        provider_adjustments += amount(el);
+                        provider_adjustments += unread.amount(el, &seg, n);
                     }
                 }
             }
@@ -382,7 +397,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
 
     /// The sum of the CAS amounts among the segments at `range`, counted as the reading
     /// counts them: CAS03, 06, 09… when the reason code before them is there.
-    fn cas_total(&self, range: std::ops::Range<usize>) -> Decimal {
+    fn cas_total(&self, range: std::ops::Range<usize>, unread: &mut impl Unread) -> Decimal {
         let mut total = Decimal::ZERO;
         for (i, id) in self.tx.ids_in(range) {
             if id != CAS {
@@ -395,7 +410,7 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
             for (n, el) in (1..).zip(self.elements(&seg)) {
                 match n % 3 {
                     2 => reason = !el.is_empty(),
-                    0 if reason => total += amount(el),
+                    0 if reason => total += unread.amount(el, &seg, n),
                     _ => {}
                 }
             }
@@ -635,24 +650,28 @@ impl<'v, 'r> ClaimView<'v, 'r> {
     /// Line and claim balancing of this claim, as `parse_835` reports it.
     pub fn balance(&self) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        self.balance_into(&mut diags);
+        self.balance_into(&mut diags, &mut ());
         diags
     }
 
     /// Balances the claim into `diags`; returns CLP03 and CLP04 for the payment's totals.
-    fn balance_into(&self, diags: &mut Vec<Diagnostic>) -> (Decimal, Decimal) {
+    fn balance_into(
+        &self,
+        diags: &mut Vec<Diagnostic>,
+        unread: &mut impl Unread,
+    ) -> (Decimal, Decimal) {
         let view = self.view;
         let clp = self.clp();
         let mut els = view.elements(&clp);
-        let charge = amount(els.nth(2).unwrap_or_default());
-        let payment = amount(els.next().unwrap_or_default());
-        let mut adjustments = view.cas_total(self.claim_range());
+        let charge = unread.amount(els.nth(2).unwrap_or_default(), &clp, 3);
+        let payment = unread.amount(els.next().unwrap_or_default(), &clp, 4);
+        let mut adjustments = view.cas_total(self.claim_range(), unread);
         for line in self.lines() {
             let svc = line.svc();
             let mut els = view.elements(&svc);
-            let line_charge = amount(els.nth(1).unwrap_or_default());
-            let line_payment = amount(els.next().unwrap_or_default());
-            let line_adjustments = view.cas_total(line.start as usize..line.end as usize);
+            let line_charge = unread.amount(els.nth(1).unwrap_or_default(), &svc, 2);
+            let line_payment = unread.amount(els.next().unwrap_or_default(), &svc, 3);
+            let line_adjustments = view.cas_total(line.start as usize..line.end as usize, unread);
             adjustments += line_adjustments;
             check_charge(
                 Balance::Line,
@@ -863,6 +882,52 @@ impl<'v, 'r> LineView<'v, 'r> {
 /// An amount as the reading decodes a required one: zero when missing or malformed.
 fn amount(b: &[u8]) -> Decimal {
     super::parse::number(b).unwrap_or(Decimal::ZERO)
+}
+
+/// Where the balancing reports the amounts it could not read (missing or malformed, counted as
+/// zero): nowhere (`()`, for the report, at no cost), or a list.
+trait Unread {
+    /// Element `n` of `seg`, `b`, as an amount: zero when missing or malformed, as in the owned
+    /// model, and then reported.
+    #[inline]
+    fn amount(&mut self, b: &[u8], seg: &Segment<'_>, n: usize) -> Decimal {
+        super::parse::number(b).unwrap_or_else(|| {
+            self.unread(b, seg, n);
+            Decimal::ZERO
+        })
+    }
+
+    fn unread(&mut self, b: &[u8], seg: &Segment<'_>, n: usize);
+}
+
+impl Unread for () {
+    #[inline]
+    fn unread(&mut self, _: &[u8], _: &Segment<'_>, _: usize) {}
+}
+
+impl Unread for Vec<Diagnostic> {
+    fn unread(&mut self, b: &[u8], seg: &Segment<'_>, n: usize) {
+        report_unread(self, b, seg, n);
+    }
+}
+
+/// Reports an amount [`Unread::amount`] could not read; out of the way of the balancing.
+#[cold]
+#[inline(never)]
+fn report_unread(out: &mut Vec<Diagnostic>, b: &[u8], seg: &Segment<'_>, n: usize) {
+    let (code, problem) = if b.is_empty() {
+        (DiagnosticCode::MissingElement, "is missing")
+    } else {
+        (
+            DiagnosticCode::InvalidValue,
+            "is not a number of at most 18 integer digits",
+        )
+    };
+    out.push(Diagnostic::error(
+        code,
+        seg.position_of(n, b),
+        format!("amount {}{n:02} {problem}; balanced as 0", seg.id()),
+    ));
 }
 
 fn opt_str(b: &[u8]) -> Option<Cow<'_, str>> {

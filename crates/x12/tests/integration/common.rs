@@ -305,6 +305,18 @@ pub fn check_view(
     assert_eq!(balance, balancing, "view: balancing");
     let (totals, again) = view.balance_with_totals();
     assert_eq!(again, balance);
+    // Each amount the balancing could not read is one the owned read reports, at the same
+    // element and with the same code (missing or invalid).
+    let (checked, balance_again, unread) = view.balance_checked();
+    assert_eq!((&checked, &balance_again), (&totals, &balance));
+    for u in &unread {
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == u.code && d.position == u.position),
+            "view: unreadable amount not reported by the owned read: {u}"
+        );
+    }
     let payment: Vec<&Diagnostic> = balance
         .iter()
         .filter(|d| d.code.as_str() == "transaction_unbalanced")
