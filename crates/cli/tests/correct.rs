@@ -158,3 +158,74 @@ fn json_worklist_and_exit_codes() {
     assert!(dir.join("corrected-837P-0001.x12").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Regression (adversarial sweep, session 9): an original 837 indented between segments (as
+/// hand-edited files are) gave corrected files indented the same way, which validators reject
+/// ("segment contains a leading space"). The corrected files are now the same bytes as from
+/// the unindented original.
+#[test]
+fn indentation_of_the_original_is_not_copied() {
+    let plain = out_dir("plain");
+    let o = run(&plain, &["--edits", "fixtures/correct/edits.toml"]);
+    assert_eq!(o.status.code(), Some(0));
+    let indented_dir = out_dir("indented-input");
+    std::fs::create_dir_all(&indented_dir).unwrap();
+    let mut claims = Vec::new();
+    for name in ["clinic-837p.837", "hospital-837i.837"] {
+        let original = std::fs::read(root().join("fixtures/correct").join(name)).unwrap();
+        let mut indented = Vec::new();
+        for line in original.split_inclusive(|&b| b == b'\n') {
+            indented.extend_from_slice(b"  ");
+            indented.extend_from_slice(line);
+        }
+        let path = indented_dir.join(name);
+        std::fs::write(&path, indented).unwrap();
+        claims.push(path);
+    }
+    let out = out_dir("indented");
+    let o = Command::new(env!("CARGO_BIN_EXE_denali"))
+        .current_dir(root())
+        .args([
+            "correct",
+            "--remit",
+            "fixtures/correct/summit.835",
+            "fixtures/correct/northern.835",
+            "--claims",
+        ])
+        .args(&claims)
+        .args([
+            "--payer-rules",
+            "fixtures/correct/payer-rules.toml",
+            "--as-of",
+            "2025-03-20",
+            "--edits",
+            "fixtures/correct/edits.toml",
+            "--out",
+        ])
+        .arg(&out)
+        .env("SOURCE_DATE_EPOCH", "1742463000")
+        .output()
+        .expect("run denali");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut written = 0;
+    for e in std::fs::read_dir(&plain).unwrap() {
+        let name = e.unwrap().file_name();
+        if !name.to_string_lossy().ends_with(".x12") {
+            continue;
+        }
+        let a = std::fs::read(plain.join(&name)).unwrap();
+        let b = std::fs::read(out.join(&name)).unwrap();
+        assert!(a == b, "{name:?} differs from the unindented original's");
+        assert!(!b.windows(2).any(|w| w == b"\n "), "{name:?} is indented");
+        written += 1;
+    }
+    assert!(written >= 2, "{written}");
+    for d in [plain, indented_dir, out] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}

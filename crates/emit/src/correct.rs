@@ -104,11 +104,15 @@ pub struct CorrectOptions {
 }
 
 impl CorrectOptions {
-    /// Default options with this date and time: original delimiters, BHT03 `DENALI0001`…
+    /// Default options with this date and time: original delimiters and line breaks (without
+    /// indentation or padding between segments, which validators reject), BHT03 `DENALI0001`…
     pub fn new(now: NaiveDateTime) -> CorrectOptions {
         CorrectOptions {
             now,
-            write: WriteOptions::default(),
+            write: WriteOptions {
+                line_ending: crate::writer::LineEnding::Breaks,
+                ..WriteOptions::default()
+            },
             parse: ParseOptions::default(),
             batch_prefix: "DENALI".to_string(),
         }

@@ -31,6 +31,10 @@ pub enum LineEnding {
     /// back byte for byte); segments built in memory carry their own.
     #[default]
     AsParsed,
+    /// As read, but only the line break: indentation, padding and other bytes between a
+    /// terminator and the next segment, and before the first, are dropped. What a new file built
+    /// from a read one (a corrected claim) wants: the original's layout, without its stray bytes.
+    Breaks,
     /// No line break.
     None,
     /// `\n` after every terminator.
@@ -597,12 +601,26 @@ impl<'c, W: Write> Writer<'c, W> {
                     return;
                 }
             },
+            LineEnding::Breaks => {
+                let le = gap.line_end_hint();
+                self.last_line_end = le;
+                if term_is_newline && target != src {
+                    LineEnd::None
+                } else {
+                    le
+                }
+            }
             LineEnding::None => LineEnd::None,
             LineEnding::Lf => LineEnd::Lf,
             LineEnding::CrLf => LineEnd::CrLf,
         };
         self.buf.push(target.segment);
-        if !term_is_newline || self.opts.line_ending == LineEnding::AsParsed {
+        if !term_is_newline
+            || matches!(
+                self.opts.line_ending,
+                LineEnding::AsParsed | LineEnding::Breaks
+            )
+        {
             self.buf.extend_from_slice(le.as_bytes());
         }
         if self.opts.line_ending != LineEnding::AsParsed {
