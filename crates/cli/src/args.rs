@@ -251,8 +251,10 @@ pub struct CorrectArgs {
     /// Worklist format for claims that still need a person.
     #[arg(long, value_enum, default_value_t = WorklistFormat::Csv)]
     pub worklist_format: WorklistFormat,
-    /// First interchange control number to use (fresh numbers count up from here).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// First interchange control number to use (fresh numbers count up from here; ISA13 holds
+    /// nine digits, so 1 to 999999999).
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=999_999_999))]
     pub control_number: u64,
     /// Rule sources.
     #[command(flatten)]

@@ -229,3 +229,20 @@ fn indentation_of_the_original_is_not_copied() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+/// Regression (adversarial sweep, session 9): `--control-number 1000000000` was accepted, and
+/// every claim was then worklisted because the number does not fit ISA13, with exit 0. It is a
+/// usage error now, as is 0.
+#[test]
+fn a_control_number_past_nine_digits_is_a_usage_error() {
+    for n in ["1000000000", "0"] {
+        let dir = out_dir(&format!("control-{n}"));
+        let o = run(&dir, &["--control-number", n]);
+        assert_eq!(o.status.code(), Some(2), "{n}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("1..=999999999"),
+            "{n}"
+        );
+        assert!(!dir.exists(), "{n}: nothing is written");
+    }
+}
