@@ -1067,9 +1067,19 @@ impl<I: Input> Reader<I> {
                 if end == start {
                     return Ok(None);
                 }
+                // The segment's id, when it has a valid one, as the diagnostics of the same
+                // segment that follow carry it.
+                let raw = data.get(start..end).unwrap_or(&[]);
+                let id = raw
+                    .iter()
+                    .position(|&b| b == d.element)
+                    .and_then(|n| raw.get(..n))
+                    .and_then(SegmentId::new)
+                    .unwrap_or_default();
                 let pos = Position {
                     offset: self.input.base() + start as u64,
                     segment_index: self.seg_index + 1,
+                    segment_id: id,
                     ..Position::default()
                 };
                 self.diag(Diagnostic::warning(

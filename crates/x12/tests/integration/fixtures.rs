@@ -86,6 +86,22 @@ fn invalid_fixtures_report_without_panicking() {
     assert!(n >= 8, "only {n} invalid fixtures");
 }
 
+/// Regression (adversarial sweep, session 9): the warning for a last segment without its
+/// terminator gave no segment id, though the next diagnostic on the same segment did. Every
+/// diagnostic of the truncated fixture that points into a segment names it.
+#[test]
+fn a_missing_terminator_names_its_segment() {
+    let bytes = std::fs::read(fixtures().join("invalid/truncated.835")).expect("truncated.835");
+    let s = scan_both(&bytes);
+    let d = s
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "missing_terminator")
+        .expect("a missing_terminator warning");
+    assert_eq!(d.position.segment_id.as_str(), "SVC");
+    assert_eq!((d.position.offset, d.position.segment_index), (976, 35));
+}
+
 #[test]
 fn every_truncation_of_a_fixture_is_handled() {
     let bytes = std::fs::read(fixtures().join("835/small.835")).expect("small.835");
