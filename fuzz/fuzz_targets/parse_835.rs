@@ -141,6 +141,16 @@ fn view_agrees(
     assert!(balance == balancing, "view: balancing differs");
     let (totals, again) = view.balance_with_totals();
     assert!(again == balance);
+    // Each amount the balancing could not read is one the owned read reports, at the same
+    // element with the same code.
+    let (checked, balance_again, unread) = view.balance_checked();
+    assert!(checked == totals && balance_again == balance, "view: balance_checked");
+    for u in &unread {
+        assert!(
+            diagnostics.iter().any(|d| d.code == u.code && d.position == u.position),
+            "view: unreadable amount not reported by the owned read"
+        );
+    }
     let alone = view.balance_payment(rem.total_claim_payments());
     assert!(
         alone
