@@ -260,7 +260,25 @@ fn parse_one<W: Write>(
     redact: bool,
     w: &mut W,
 ) -> io::Result<bool> {
-    let src = input.open()?;
+    let src = match input.open() {
+        Ok(src) => src,
+        Err(e) => {
+            // Still one document for the input, as for one that is not X12 (and as `validate`
+            // gives): a reader of the JSON lines sees every input.
+            w.write_all(b"{\"file\":")?;
+            out::json(w, &input.display())?;
+            w.write_all(b",\"interchanges\":[],\"diagnostics\":")?;
+            let d = Diagnostic::error(
+                denali_x12::DiagnosticCode::Fatal,
+                Default::default(),
+                format!("cannot read: {e}"),
+            );
+            out::json(w, &[d])?;
+            w.write_all(b"}\n")?;
+            eprintln!("denali: {}: cannot read: {e}", input.display());
+            return Ok(false);
+        }
+    };
     let mut reader = Reader::from_reader_with(src, opts.clone());
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut doc = DocWriter::default();

@@ -76,6 +76,12 @@ fn exit_codes() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("\"file\":\"fixtures/835/small.835\""));
     assert!(out.stderr.contains("fixtures/835/missing.835"));
+    // Regression (adversarial sweep, session 9): the missing input had no document, so a
+    // reader of the JSON lines did not see it. It has one, with a fatal diagnostic.
+    let docs = out.json_lines();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["file"], "fixtures/835/missing.835");
+    assert_eq!(docs[0]["diagnostics"][0]["code"], "fatal");
     // Usage.
     assert_eq!(run(&["parse", "--no-such-flag"]).code, 2);
     assert_eq!(run(&["no-such-command"]).code, 2);
