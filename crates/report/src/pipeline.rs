@@ -1484,7 +1484,7 @@ impl Damage {
             n => format!(" (and {} more envelope errors)", n - 1),
         };
         Some(format!(
-            "the file is damaged: {first}{more}; the claims read before and around it are counted"
+            "the file is damaged: {first}{more}; the claims that could be read are counted"
         ))
     }
 }
