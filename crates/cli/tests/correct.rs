@@ -16,6 +16,18 @@ fn out_dir(name: &str) -> PathBuf {
 
 /// `denali correct` on the fixtures with `extra` arguments, 2025-03-20 09:30 UTC as "now".
 fn run(out: &Path, extra: &[&str]) -> Output {
+    run_with_claims(
+        &[
+            Path::new("fixtures/correct/clinic-837p.837"),
+            Path::new("fixtures/correct/hospital-837i.837"),
+        ],
+        out,
+        extra,
+    )
+}
+
+/// [`run`] with other original 837s.
+fn run_with_claims(claims: &[&Path], out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_denali"))
         .current_dir(root())
         .args([
@@ -24,11 +36,8 @@ fn run(out: &Path, extra: &[&str]) -> Output {
             "fixtures/correct/summit.835",
             "fixtures/correct/northern.835",
         ])
-        .args([
-            "--claims",
-            "fixtures/correct/clinic-837p.837",
-            "fixtures/correct/hospital-837i.837",
-        ])
+        .arg("--claims")
+        .args(claims)
         .args([
             "--payer-rules",
             "fixtures/correct/payer-rules.toml",
@@ -183,29 +192,8 @@ fn indentation_of_the_original_is_not_copied() {
         claims.push(path);
     }
     let out = out_dir("indented");
-    let o = Command::new(env!("CARGO_BIN_EXE_denali"))
-        .current_dir(root())
-        .args([
-            "correct",
-            "--remit",
-            "fixtures/correct/summit.835",
-            "fixtures/correct/northern.835",
-            "--claims",
-        ])
-        .args(&claims)
-        .args([
-            "--payer-rules",
-            "fixtures/correct/payer-rules.toml",
-            "--as-of",
-            "2025-03-20",
-            "--edits",
-            "fixtures/correct/edits.toml",
-            "--out",
-        ])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", "1742463000")
-        .output()
-        .expect("run denali");
+    let claims: Vec<&Path> = claims.iter().map(PathBuf::as_path).collect();
+    let o = run_with_claims(&claims, &out, &["--edits", "fixtures/correct/edits.toml"]);
     assert_eq!(
         o.status.code(),
         Some(0),
