@@ -66,6 +66,16 @@ impl FileErrors<'_> {
             self.diagnostics_not_shown += 1;
         }
     }
+
+    /// Keeps the errors of the reader's diagnostics: the envelope's (input ending inside a set,
+    /// segments skipped) mean the sums are not the file's. Warnings are `validate`'s.
+    fn note(&mut self, diags: Vec<Diagnostic>) {
+        for d in diags {
+            if d.severity == Severity::Error {
+                self.add(d);
+            }
+        }
+    }
 }
 
 /// Runs `denali balance`.
@@ -140,19 +150,10 @@ fn one(
                 break;
             }
         }
-        // The envelope's errors (input ending inside a set, segments skipped) mean the sums
-        // are not the file's: they are shown and fail the input. Warnings are `validate`'s.
-        for d in reader.take_diagnostics() {
-            if d.severity == Severity::Error {
-                errors.add(d);
-            }
-        }
+        // Taken as they come, so memory stays flat.
+        errors.note(reader.take_diagnostics());
     }
-    for d in reader.take_diagnostics() {
-        if d.severity == Severity::Error {
-            errors.add(d);
-        }
-    }
+    errors.note(reader.take_diagnostics());
     ok &= errors.errors == 0;
     show_errors(w, format, &errors)?;
     if format == ValidateFormat::Text {
