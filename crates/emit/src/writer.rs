@@ -580,28 +580,24 @@ impl<'c, W: Write> Writer<'c, W> {
 
     fn write_gap(&mut self, gap: GapRef<'_>, src: Delimiters, target: Delimiters) {
         let term_is_newline = target.segment == b'\n' || target.segment == b'\r';
-        let le = match self.opts.line_ending {
-            LineEnding::AsParsed => match gap {
-                GapRef::Terminated(le) => {
-                    self.last_line_end = le;
-                    if term_is_newline && target != src {
-                        LineEnd::None
-                    } else {
-                        le
-                    }
+        let kept = matches!(
+            self.opts.line_ending,
+            LineEnding::AsParsed | LineEnding::Breaks
+        );
+        let le = match (self.opts.line_ending, gap) {
+            // As parsed, a gap that is more than a line break is copied whole.
+            (LineEnding::AsParsed, GapRef::Verbatim(v)) => {
+                self.last_line_end = gap.line_end_hint();
+                if target == src {
+                    self.buf.extend_from_slice(v);
+                } else {
+                    self.buf
+                        .extend(v.iter().map(|&b| map_delimiter(b, src, target)));
                 }
-                GapRef::Verbatim(v) => {
-                    self.last_line_end = gap.line_end_hint();
-                    if target == src {
-                        self.buf.extend_from_slice(v);
-                    } else {
-                        self.buf
-                            .extend(v.iter().map(|&b| map_delimiter(b, src, target)));
-                    }
-                    return;
-                }
-            },
-            LineEnding::Breaks => {
+                return;
+            }
+            // Else the segment's own line break (with `Breaks`, all a gap keeps).
+            (LineEnding::AsParsed | LineEnding::Breaks, _) => {
                 let le = gap.line_end_hint();
                 self.last_line_end = le;
                 if term_is_newline && target != src {
@@ -610,17 +606,12 @@ impl<'c, W: Write> Writer<'c, W> {
                     le
                 }
             }
-            LineEnding::None => LineEnd::None,
-            LineEnding::Lf => LineEnd::Lf,
-            LineEnding::CrLf => LineEnd::CrLf,
+            (LineEnding::None, _) => LineEnd::None,
+            (LineEnding::Lf, _) => LineEnd::Lf,
+            (LineEnding::CrLf, _) => LineEnd::CrLf,
         };
         self.buf.push(target.segment);
-        if !term_is_newline
-            || matches!(
-                self.opts.line_ending,
-                LineEnding::AsParsed | LineEnding::Breaks
-            )
-        {
+        if !term_is_newline || kept {
             self.buf.extend_from_slice(le.as_bytes());
         }
         if self.opts.line_ending != LineEnding::AsParsed {
