@@ -177,6 +177,19 @@ fn view_agrees(
             "view: unreadable amount not reported by the owned read"
         );
     }
+    let mut claims_unread = Vec::new();
+    for c in view.claims() {
+        let (d, u) = c.balance_checked();
+        assert!(d == c.balance(), "claim balance_checked: balancing");
+        claims_unread.extend(u);
+    }
+    assert!(
+        unread.starts_with(&claims_unread)
+            && unread[claims_unread.len()..]
+                .iter()
+                .all(|u| matches!(u.position.segment_id.as_str(), "BPR" | "PLB")),
+        "claim balance_checked: unread"
+    );
     let alone = view.balance_payment(rem.total_claim_payments());
     assert!(
         alone.iter().eq(balance

@@ -114,6 +114,10 @@ struct FileResult {
     denied_claims: u64,
     by_outcome: HashMap<&'static str, u64>,
     balancing: u64,
+    /// Amounts the balancing read that are missing or malformed (`1,250.00`), as `denali
+    /// balance` reports them: each counts as 0, so a denial can look like a payment. They fail
+    /// the input, as its envelopes' errors do, once it is read.
+    unreadable: Tally,
     error: Option<String>,
 }
 
@@ -811,7 +815,14 @@ impl Default for Slot {
     }
 }
 
-fn add_file(s: &mut Summary, name: String, r: FileResult) {
+fn add_file(s: &mut Summary, name: String, mut r: FileResult) {
+    if r.error.is_none() {
+        r.error = r.unreadable.message(
+            "an amount could not be read",
+            "unreadable amount",
+            "the claims are counted, with those amounts read as 0",
+        );
+    }
     s.files += 1;
     s.transactions += r.transactions;
     s.other_transactions += r.other_transactions;
@@ -848,6 +859,7 @@ impl FileResult {
         self.claims_accounted += other.claims_accounted;
         self.denied_claims += other.denied_claims;
         self.balancing += other.balancing;
+        self.unreadable.add(other.unreadable);
         for (outcome, n) in other.by_outcome {
             *self.by_outcome.entry(outcome).or_default() += n;
         }
@@ -969,11 +981,23 @@ impl<'a> Worker<'a> {
                 }
             };
             if *screens && rows.assessor.is_plainly_paid(&claim, &links) {
-                out.balancing += count_balancing(&claim.balance());
+                // The amounts the screen did not need are still balanced: one that could not
+                // be read is found here (the claim may look paid only because of it).
+                let (balancing, unread) = claim.balance_checked();
+                out.balancing += count_balancing(&balancing);
+                out.unreadable.note(unread);
                 rows.add_paid(out, &header, &claim, &mut emit);
             } else {
                 let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
                 out.balancing += count_balancing(&diags);
+                // The whole read reports every amount the balancing could not read (with other
+                // errors): only then are they picked out, as the view's balancing finds them.
+                if diags
+                    .iter()
+                    .any(|d| d.severity == denali_x12::Severity::Error)
+                {
+                    out.unreadable.note(claim.balance_checked().1);
+                }
                 if opts.redact {
                     c.redact();
                 }
@@ -984,7 +1008,9 @@ impl<'a> Worker<'a> {
                 part = share(std::mem::take(&mut part));
             }
         }
-        out.balancing += count_balancing(&view.balance_payment(claim_payments));
+        let (balancing, unread) = view.balance_payment_checked(claim_payments);
+        out.balancing += count_balancing(&balancing);
+        out.unreadable.note(unread);
         part
     }
 }
@@ -1424,7 +1450,7 @@ fn read(
     let mut reader = Reader::from_reader_with(src, opts.parse.clone());
     // The envelope's errors (input ending inside a set, segments skipped or outside any set):
     // the sets are still read, but the file is not whole, so it is listed as failed.
-    let mut damage = Damage::default();
+    let mut damage = Tally::default();
     loop {
         match reader.next_event() {
             Ok(Some(Event::Transaction(tx))) => {
@@ -1446,7 +1472,11 @@ fn read(
     }
     damage.note(reader.take_diagnostics());
     if out.error.is_none() {
-        out.error = damage.message();
+        out.error = damage.message(
+            "the file is damaged",
+            "envelope error",
+            "the claims that could be read are counted",
+        );
     }
     if sets_835 == 0 && out.error.is_none() {
         out.error = Some(if out.other_transactions > 0 {
@@ -1458,34 +1488,48 @@ fn read(
     out
 }
 
-/// The error-level diagnostics of an input's envelopes: the first, and how many.
+/// Error-level diagnostics of one kind (an input's envelopes, or the amounts it balances): the
+/// first in the file, and how many.
 #[derive(Default)]
-struct Damage {
+struct Tally {
     first: Option<denali_x12::Diagnostic>,
     errors: u64,
 }
 
-impl Damage {
+impl Tally {
+    /// Counts the errors of `diags` (warnings are not counted).
     fn note(&mut self, diags: Vec<denali_x12::Diagnostic>) {
         for d in diags {
             if d.severity == denali_x12::Severity::Error {
                 self.errors += 1;
-                self.first.get_or_insert(d);
+                if self
+                    .first
+                    .as_ref()
+                    .is_none_or(|f| d.position.offset < f.position.offset)
+                {
+                    self.first = Some(d);
+                }
             }
         }
     }
 
-    /// The file's error, if its envelopes had any: the first of them (with where it is; a
-    /// diagnostic quotes no values) and what was still read.
-    fn message(&self) -> Option<String> {
+    /// Adds another part of the same input (its sets may be read in any order).
+    fn add(&mut self, other: Tally) {
+        let errors = self.errors + other.errors;
+        self.note(other.first.into_iter().collect());
+        self.errors = errors;
+    }
+
+    /// The input's error, if there were any: `lead`, the first of them (with where it is; a
+    /// diagnostic quotes no values), how many more of `what`, and `then` what was still done.
+    fn message(&self, lead: &str, what: &str, then: &str) -> Option<String> {
         let first = self.first.as_ref()?;
         let more = match self.errors {
             0 | 1 => String::new(),
-            n => format!(" (and {} more envelope errors)", n - 1),
+            2 => format!(" (and 1 more {what})"),
+            n => format!(" (and {} more {what}s)", n - 1),
         };
-        Some(format!(
-            "the file is damaged: {first}{more}; the claims that could be read are counted"
-        ))
+        Some(format!("{lead}: {first}{more}; {then}"))
     }
 }
 

@@ -215,8 +215,81 @@ fn a_truncated_835_is_a_failed_file_with_its_complete_claims_counted() {
     assert_eq!(report(&["fixtures/835/small.835"]).code, 0);
 }
 
+/// Regression (session 10): an amount that could not be read (`8,00`) was balanced and
+/// assessed as 0 without a word, so a claim denied for $800 was reported as paid with exit 0.
+/// Such a file now fails, with where, whether the claim was settled by the screen for paid
+/// claims (the CAS amount) or read whole (the SVC charge of a denied line); its claims are
+/// still counted and its other rows written.
+#[test]
+fn an_unreadable_amount_fails_its_file_with_where_it_is() {
+    let small = std::fs::read_to_string(root().join("fixtures/835/small.835")).unwrap();
+    for (from, to, at, denied, rows) in [
+        (
+            "CAS*CO*197*800~",
+            "CAS*CO*197*8,00~",
+            "at byte 1031, segment 37 (CAS), element 03",
+            0,
+            0,
+        ),
+        (
+            "SVC*HC:73721:RT*800*0",
+            "SVC*HC:73721:RT*8OO*0",
+            "at byte 992, segment 35 (SVC), element 02",
+            1,
+            1,
+        ),
+    ] {
+        assert_eq!(small.matches(from).count(), 1);
+        let file = small.replace(from, to);
+        let out = run_stdin(
+            &["report", "--as-of", AS_OF, "--format", "json", "-"],
+            file.as_bytes(),
+        );
+        assert_eq!(out.code, 1, "{to}: {}", out.stderr);
+        let v = out.json();
+        let s = &v["summary"];
+        assert_eq!(
+            (&s["files_failed"], &s["claims_in"], &s["claims_accounted"]),
+            (&1.into(), &3.into(), &3.into()),
+            "{to}"
+        );
+        assert_eq!(s["denied_claims"], denied, "{to}");
+        assert_eq!(v["rows"].as_array().unwrap().len(), rows, "{to}");
+        let message = s["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("an amount could not be read: error ")
+                && message.contains(at)
+                && message.contains("[invalid_value]")
+                && !message.contains("QUINN"),
+            "{message}"
+        );
+        // The same amounts `balance` cannot read.
+        let out = run_stdin(&["balance", "-"], file.as_bytes());
+        assert_eq!(out.code, 1);
+        assert!(out.stdout.contains(at), "{}", out.stdout);
+    }
+}
+
+/// Whether `denali balance` found amounts it could not read in `file`, and the first one's
+/// byte offset.
+fn first_unreadable_amount(file: &str) -> Option<u64> {
+    let out = run(&["balance", "--format", "json", file]);
+    out.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .flat_map(|d| {
+            d["unreadable_amounts"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|d| d["offset"].as_u64())
+        .min()
+}
+
 /// Every 835 of the external corpus: each claim read is accounted for, and the claims read are
-/// the CLP segments SOURCES.md counted (good files only; broken ones may stop early).
+/// the CLP segments SOURCES.md counted (good files only; broken ones may stop early). A good
+/// file fails exactly when `balance` finds an amount it cannot read, and names the first.
 #[test]
 fn external_claims_reconcile() {
     let Some(dir) = external() else { return };
@@ -230,7 +303,7 @@ fn external_claims_reconcile() {
         list.len()
     );
     let mut all = Vec::new();
-    let mut expected_claims = 0;
+    let (mut expected_claims, mut unreadable) = (0, 0);
     for src in &list {
         let path = dir.join(&src.path);
         let p = path.to_str().unwrap();
@@ -239,12 +312,27 @@ fn external_claims_reconcile() {
         assert_eq!(s["claims_in"], s["claims_accounted"], "{}: {s}", src.path);
         if src.tx == "835" && !src.path.contains("/invalid/") {
             assert_eq!(s["claims_in"], src.claims, "{}: {s}", src.path);
+            if let Some(offset) = first_unreadable_amount(p) {
+                unreadable += 1;
+                assert_eq!(s["files_failed"], 1, "{}: {s}", src.path);
+                let message = s["errors"][0]["message"].as_str().unwrap();
+                assert!(
+                    message.starts_with(&format!(
+                        "an amount could not be read: error at byte {offset},"
+                    )),
+                    "{}: {message}",
+                    src.path
+                );
+                continue;
+            }
             assert_eq!(s["files_failed"], 0, "{}: {s}", src.path);
             assert_eq!(out.code, 0, "{}: {}", src.path, out.stderr);
             expected_claims += src.claims;
             all.push(path);
         }
     }
+    // One sample has a line whose elements are shifted (SVC02 and SVC03 empty).
+    assert_eq!(unreadable, 1);
     // The good files together, in parallel.
     let mut args = vec!["--format", "json", "--threads", "2"];
     args.extend(all.iter().map(|p| p.to_str().unwrap()));

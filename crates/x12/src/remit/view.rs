@@ -296,6 +296,19 @@ impl<'v, 'r> RemittanceView<'v, 'r> {
         diags
     }
 
+    /// [`Self::balance_payment`], and the amounts it read that are missing or malformed (BPR02,
+    /// PLB amounts), as [`Self::balance_checked`] reports them.
+    pub fn balance_payment_checked(
+        &self,
+        claim_payments: Decimal,
+    ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let (mut diags, mut unread) = (Vec::new(), Vec::new());
+        if self.tx.set_id == "835" {
+            self.payment_rule(claim_payments, &mut diags, &mut unread);
+        }
+        (diags, unread)
+    }
+
     /// Checks the payment rule into `diags`; returns BPR02 and the provider adjustments.
     fn payment_rule(
         &self,
@@ -652,6 +665,16 @@ impl<'v, 'r> ClaimView<'v, 'r> {
         let mut diags = Vec::new();
         self.balance_into(&mut diags, &mut ());
         diags
+    }
+
+    /// [`Self::balance`], and the amounts it balanced that are missing or malformed (each an
+    /// error with its position, as `parse_835` reports them): they count as zero, so a claim
+    /// can look paid, or balance, only because an amount could not be read. Both lists are
+    /// empty, and allocate nothing, for a claim that balances and reads cleanly.
+    pub fn balance_checked(&self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let (mut diags, mut unread) = (Vec::new(), Vec::new());
+        self.balance_into(&mut diags, &mut unread);
+        (diags, unread)
     }
 
     /// Balances the claim into `diags`; returns CLP03 and CLP04 for the payment's totals.

@@ -317,6 +317,24 @@ pub fn check_view(
             "view: unreadable amount not reported by the owned read: {u}"
         );
     }
+    // Claim by claim: the same balancing and the same unreadable amounts, in order, then the
+    // payment rule's (BPR, PLB).
+    let mut claims_unread = Vec::new();
+    for c in view.claims() {
+        let (d, u) = c.balance_checked();
+        assert_eq!(d, c.balance(), "claim balance_checked: balancing");
+        claims_unread.extend(u);
+    }
+    assert!(
+        unread.starts_with(&claims_unread),
+        "claim balance_checked: unread"
+    );
+    for u in &unread[claims_unread.len()..] {
+        assert!(
+            matches!(u.position.segment_id.as_str(), "BPR" | "PLB"),
+            "an unreadable amount outside the claims: {u}"
+        );
+    }
     let payment: Vec<&Diagnostic> = balance
         .iter()
         .filter(|d| d.code.as_str() == "transaction_unbalanced")
