@@ -1862,7 +1862,7 @@ mod tests {
     type Outcome = (
         Vec<u64>,
         Vec<(&'static str, u64)>,
-        Option<String>,
+        (Option<String>, Option<String>),
         Vec<(String, u32)>,
         Vec<u8>,
     );
@@ -1884,7 +1884,10 @@ mod tests {
                 r.balancing,
             ],
             outcomes,
-            r.error.clone(),
+            (
+                r.error.clone(),
+                r.unreadable.message("unreadable", "amount", "counted"),
+            ),
             recurrence,
             rows.0,
         )
@@ -1911,13 +1914,24 @@ mod tests {
         let mut together = Vec::new();
         for f in &files {
             let bytes = std::fs::read(f).unwrap();
-            if sequential(&bytes, &opts).2.is_none() {
+            if sequential(&bytes, &opts).2 == (None, None) {
                 together.extend_from_slice(&bytes);
             }
             inputs.push((f.display().to_string(), bytes));
         }
         let together: Vec<u8> = together.repeat(3);
+        // The same with two amounts that cannot be read, far apart (the first in the file is
+        // named whatever thread reads it).
+        let mut unreadable = together.clone();
+        let cas: Vec<usize> = (0..together.len())
+            .filter(|&i| together[i..].starts_with(b"CAS*CO*45*"))
+            .collect();
+        assert!(cas.len() > 20);
+        for at in [cas[cas.len() - 3], cas[4]] {
+            unreadable.insert(at + 10, b',');
+        }
         inputs.push(("all fixtures, three times".into(), together));
+        inputs.push(("with two unreadable amounts".into(), unreadable));
         let ways = [
             (
                 2,
@@ -1941,6 +1955,10 @@ mod tests {
             };
             for (name, bytes) in &inputs {
                 let want = sequential(bytes, &opts);
+                if name.contains("unreadable") {
+                    let m = want.2.1.as_deref().unwrap_or_default();
+                    assert!(m.contains("[invalid_value] (and 1 more amount)"), "{m}");
+                }
                 for (
                     workers,
                     copy_at_most,
@@ -2176,6 +2194,42 @@ mod tests {
         });
         assert_eq!(failed.unwrap_err().to_string(), "sink full");
         assert_eq!(taken, 301);
+    }
+
+    /// An input's parts may be tallied in any order (a large set read on the reading thread
+    /// before the small ones the workers read): the error named is the first in the file, and
+    /// every one is counted; warnings are not.
+    #[test]
+    fn a_tally_names_the_first_error_in_the_file() {
+        use denali_x12::{Diagnostic, DiagnosticCode, Position};
+        let at = |offset, error| {
+            let position = Position {
+                offset,
+                ..Position::default()
+            };
+            if error {
+                Diagnostic::error(DiagnosticCode::InvalidValue, position, "bad")
+            } else {
+                Diagnostic::warning(DiagnosticCode::ClaimUnbalanced, position, "off")
+            }
+        };
+        let mut late = super::Tally::default();
+        late.note(vec![at(500, true), at(10, false), at(900, true)]);
+        let mut early = super::Tally::default();
+        early.note(vec![at(40, true)]);
+        late.add(early);
+        assert_eq!(late.errors, 3);
+        assert_eq!(late.first.as_ref().map(|d| d.position.offset), Some(40));
+        let m = late.message("lead", "error", "then").unwrap();
+        assert!(
+            m.starts_with("lead: error at byte 40") && m.ends_with(" (and 2 more errors); then"),
+            "{m}"
+        );
+        assert!(
+            super::Tally::default()
+                .message("lead", "error", "then")
+                .is_none()
+        );
     }
 
     /// A panic while reading one set (a bug, never input) becomes that set's error.
