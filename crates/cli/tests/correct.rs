@@ -28,14 +28,24 @@ fn run(out: &Path, extra: &[&str]) -> Output {
 
 /// [`run`] with other original 837s.
 fn run_with_claims(claims: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    run_on(
+        &[
+            Path::new("fixtures/correct/summit.835"),
+            Path::new("fixtures/correct/northern.835"),
+        ],
+        claims,
+        out,
+        extra,
+    )
+}
+
+/// [`run`] with other remittances and original 837s.
+fn run_on(remits: &[&Path], claims: &[&Path], out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_denali"))
         .current_dir(root())
-        .args([
-            "correct",
-            "--remit",
-            "fixtures/correct/summit.835",
-            "fixtures/correct/northern.835",
-        ])
+        .arg("correct")
+        .arg("--remit")
+        .args(remits)
         .arg("--claims")
         .args(claims)
         .args([
@@ -233,4 +243,228 @@ fn a_control_number_past_nine_digits_is_a_usage_error() {
         );
         assert!(!dir.exists(), "{n}: nothing is written");
     }
+}
+
+/// The row of `claim` in `dir/claims.csv`, as its columns.
+fn claims_row(dir: &Path, claim: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("claims.csv")).expect("claims.csv");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    rows.records()
+        .map(|r| r.expect("a CSV row"))
+        .find(|r| r.get(0) == Some(claim))
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_else(|| panic!("{claim} not in claims.csv:\n{text}"))
+}
+
+/// The corrected 837 files `dir` holds, by name.
+fn written(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "x12"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Regression (adversarial sweep, session 10): an 835 claim was matched to an 837 by CLM01
+/// alone, so a denial from one payer became a replacement claim sent to another (with the
+/// first payer's claim number in REF*F8), and of a claim billed to the primary and then the
+/// secondary payer the last file read was corrected, whichever payer denied it. The original
+/// must now have been sent to the payer that denied it (its 2010BB id or name agrees).
+#[test]
+fn a_denial_is_corrected_on_the_837_sent_to_the_payer_that_denied_it() {
+    let dir = out_dir("payer");
+    std::fs::create_dir_all(&dir).unwrap();
+    let summit = Path::new("fixtures/correct/summit.835");
+    let primary = root().join("fixtures/correct/clinic-837p.837");
+    let text = std::fs::read_to_string(&primary).unwrap();
+    let to_summit = "NM1*PR*2*SUMMIT HEALTH PLAN*****PI*SUMMIT01~";
+    assert_eq!(text.matches(to_summit).count(), 13);
+    let secondary = dir.join("to-northern.837");
+    std::fs::write(
+        &secondary,
+        text.replace(
+            to_summit,
+            "NM1*PR*2*NORTHERN MUTUAL INSURANCE*****PI*NMI0001~",
+        )
+        .replace("SBR*P*", "SBR*S*"),
+    )
+    .unwrap();
+
+    // The primary payer's denials against the 837s sent to the secondary only: none is
+    // corrected, each says why.
+    let out = dir.join("secondary-only");
+    let o = run_on(&[summit], &[&secondary], &out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(written(&out).is_empty(), "nothing is written");
+    let row = claims_row(&out, "PCN7002");
+    assert_eq!(row[6], "worklisted");
+    assert!(
+        row[11].starts_with("original 837 sent to another payer: CLM01 PCN7002 went to NORTHERN MUTUAL INSURANCE, not to SUMMIT HEALTH PLAN"),
+        "{}",
+        row[11]
+    );
+
+    // Both 837s, in either order: the same files as from the primary's alone, and a note.
+    let alone = dir.join("primary-only");
+    let o = run_on(&[summit], &[&primary], &alone, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want = written(&alone);
+    assert!(!want.is_empty());
+    assert_eq!(claims_row(&alone, "PCN7002")[6], "written");
+    for (name, claims) in [
+        ("both", [&primary, &secondary]),
+        ("both-reversed", [&secondary, &primary]),
+    ] {
+        let out = dir.join(name);
+        let o = run_on(
+            &[summit],
+            &[claims[0].as_path(), claims[1].as_path()],
+            &out,
+            &[],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(written(&out), want, "{name}");
+        let row = claims_row(&out, "PCN7002");
+        assert_eq!(row[6], "written", "{name}");
+        assert!(
+            row[9].contains(".x12") && !row[11].contains("last one read"),
+            "{name}: {row:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Regression (adversarial sweep, session 10): a denial was corrected even when a later
+/// remittance had paid the claim in full, inviting a recoupment; only a later denial counted as
+/// superseding it. Any later adjudication does now, by payment date whatever the file order.
+#[test]
+fn a_claim_paid_by_a_later_remittance_is_not_corrected() {
+    let dir = out_dir("later-paid");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = [
+        "ST*835*0001",
+        "BPR*I*150*C*CHK************20250401",
+        "TRN*1*CHK0009001*1990000901",
+        "DTM*405*20250331",
+        "N1*PR*SUMMIT HEALTH PLAN",
+        "REF*2U*SUMMIT01",
+        "N1*PE*DENALI FAMILY CLINIC*XX*1900000013",
+        "LX*1",
+        "CLP*PCN7002*1*150*150**12*2509000007002*11*1",
+        "SVC*HC:97110*150*150**1",
+        "DTM*472*20250203",
+    ];
+    let mut segs = vec![
+        "ISA*00*          *00*          *ZZ*SUMMITHP       *ZZ*DENALICLINIC   *250401*0930*^*00501*000009001*0*T*:".to_string(),
+        "GS*HP*SUMMITHP*DENALICLINIC*20250401*0930*9001*X*005010X221A1".to_string(),
+    ];
+    segs.extend(body.iter().map(|s| s.to_string()));
+    segs.push(format!("SE*{}*0001", body.len() + 1));
+    segs.push("GE*1*9001".to_string());
+    segs.push("IEA*1*000009001".to_string());
+    let later = dir.join("later.835");
+    std::fs::write(&later, segs.join("~\n") + "~\n").unwrap();
+    let summit = root().join("fixtures/correct/summit.835");
+    let primary = Path::new("fixtures/correct/clinic-837p.837");
+    for (name, remits) in [
+        ("in-order", [&summit, &later]),
+        ("later-first", [&later, &summit]),
+    ] {
+        let out = dir.join(name);
+        let o = run_on(
+            &[remits[0].as_path(), remits[1].as_path()],
+            &[primary],
+            &out,
+            &[],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(
+            !err.contains("read with"),
+            "the later 835 reads cleanly: {err}"
+        );
+        let row = claims_row(&out, "PCN7002");
+        assert_eq!(
+            (row[6].as_str(), row[11].as_str()),
+            ("skipped", "superseded: a later remittance pays this claim"),
+            "{name}"
+        );
+        assert!(
+            written(&out)
+                .iter()
+                .all(|(_, t)| !t.contains("CLM*PCN7002*")),
+            "{name}"
+        );
+        // The other denials are corrected as before.
+        assert_eq!(claims_row(&out, "PCN7003")[6], "written", "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Regression (adversarial sweep, session 10): around an original without an envelope (ST to
+/// SE only), the new 5010 ISA had ISA11 `U`, the 4010 code, which a 5010 reader takes for the
+/// repetition separator and so splits `UN` (units) in two. ISA11 is now a separator the
+/// claim's bytes never use.
+#[test]
+fn a_claim_without_envelope_gets_a_free_repetition_separator() {
+    let dir = out_dir("bare");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("fixtures/correct/clinic-837p.837")).unwrap();
+    let bare: Vec<&str> = text
+        .split('~')
+        .map(str::trim)
+        .filter(|s| {
+            !s.is_empty()
+                && !["ISA", "GS*", "GE*", "IEA"]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+        })
+        .collect();
+    let bare = bare.join("~\n") + "~\n";
+    assert!(bare.starts_with("ST*837*") && !text.contains("SUMMIT HEALTH^PLAN"));
+    let with_caret = bare.replace("SUMMIT HEALTH PLAN", "SUMMIT HEALTH^PLAN");
+    let summit = Path::new("fixtures/correct/summit.835");
+    for (name, file, isa11) in [("bare", &bare, "^"), ("caret", &with_caret, "!")] {
+        let original = dir.join(format!("{name}.837"));
+        std::fs::write(&original, file).unwrap();
+        let out = dir.join(name);
+        let o = run_on(&[summit], &[&original], &out, &[]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let files = written(&out);
+        assert!(!files.is_empty(), "{name}");
+        for (f, t) in files {
+            let isa: Vec<&str> = t.split('~').next().unwrap().split('*').collect();
+            assert_eq!((isa[11], isa[12]), (isa11, "00501"), "{name}: {f}");
+            assert!(t.contains("*UN*"), "{name}: {f}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

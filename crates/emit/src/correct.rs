@@ -10,8 +10,12 @@
 //! Every claim of the 835s with at least one denial ([`denali_rules::assess`]) is accounted for
 //! exactly once ([`Disposition`]):
 //!
-//! 1. **Match.** CLP01 = CLM01 among the 837 claims (voids, frequency 8, are never originals;
-//!    with several candidates the one whose CLM02 equals CLP03, then the last in input order).
+//! 1. **Match.** CLP01 = CLM01 among the 837 claims sent to the payer that denied it: their
+//!    2010BB payer id is one of the 835's (N104, REF\*2U, TRN03) or their payer name is its
+//!    N102 (an 837 that names no payer is kept as a candidate; when every candidate went to
+//!    another payer, the claim is worklisted: "original 837 sent to another payer"). Voids,
+//!    frequency 8, are never originals; with several candidates the one whose CLM02 equals CLP03,
+//!    then the last in input order, with a note.
 //!    Lines: REF\*6R = REF\*6R, else billed code (SVC06 when the payer recoded, else SVC01;
 //!    `NU` codes are revenue codes) + service date + charge. No original → worklist ("original
 //!    837 not found"). The denials are assessed again with the original's kind (837P/I/D) when
@@ -21,7 +25,8 @@
 //!    other payer > new claim > replacement). A denial that needs a person (`appeal`, `review`,
 //!    `reopening`) sends the whole claim to the worklist, and so does a claim with only
 //!    `write_off`, `wait`, `bill_patient` or `no_action` denials: nothing to send. Pending claims
-//!    (not final at the payer) and claims a later remittance denies again are skipped, with the
+//!    (not final at the payer) and claims a later remittance of the same payer adjudicates again
+//!    (denies, pays, reverses or pends; by payment date, then input order) are skipped, with the
 //!    reason.
 //! 3. **Values.** Each proposal of the rules with a value is applied (NM1\*74 member ID and name
 //!    → 2010BA NM109/NM103/NM104, NM1\*PR → 2010BB, the payer's REF\*G1, the adjudicated code and
@@ -79,7 +84,7 @@ use denali_rules::{
 };
 use denali_x12::claim::{ClaimKind, ClaimWithContext, FrequencyCode, Loop, LoopId, OwnedSegment};
 use denali_x12::remit::{ClaimPayment, Remittance, ServicePayment};
-use denali_x12::{Event, ParseOptions, Reader, Severity};
+use denali_x12::{Delimiters, Event, ParseOptions, Reader, Severity};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -400,11 +405,15 @@ impl CorrectOutcome {
                 .iter()
                 .map(|ch| format!("{}={}", ch.field, ch.new.as_deref().unwrap_or("")))
                 .collect();
-            let reason = match c.needed.first() {
+            let mut reason = match c.needed.first() {
                 None => c.reason.clone(),
                 Some(first) if first.starts_with(&c.reason) => c.needed.join("; "),
                 Some(_) => format!("{}: {}", c.reason, c.needed.join("; ")),
             };
+            for n in &c.notes {
+                reason.push_str("; note: ");
+                reason.push_str(n);
+            }
             let fields = [
                 c.claim.clone(),
                 c.remit.clone(),
@@ -589,16 +598,125 @@ fn read_originals(
     found
 }
 
-/// The original for an 835 claim: no voids; CLM02 = CLP03 preferred; the last in input order.
+/// How the 835's payer compares with the payer an 837 was sent to (its 2010BB NM1*PR).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PayerMatch {
+    /// The 837's payer id is one of the 835's (N104, REF*2U, TRN03), or its name is the 835's.
+    Same,
+    /// The 837 names no payer id and no payer name, or the 835 none to compare with.
+    Unknown,
+    /// Both sides name the payer, and neither its id nor its name agrees.
+    Other,
+}
+
+/// Letters and digits only, upper case: `Summit Health-Plan` and `SUMMIT HEALTH PLAN` agree.
+fn payer_word(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The 835's payer as an 837's 2010BB can name it: its ids (N104, each REF*2U, TRN03) and its
+/// name (N102), each as [`payer_word`].
+struct RemitPayer {
+    ids: Vec<String>,
+    name: String,
+}
+
+impl RemitPayer {
+    fn of(rem: &Remittance) -> RemitPayer {
+        let p = &rem.payer;
+        let ids =
+            p.id.iter()
+                .map(|t| t.as_str())
+                .chain(
+                    p.references
+                        .iter()
+                        .filter(|r| r.qualifier == "2U")
+                        .map(|r| r.value.as_str()),
+                )
+                .chain(rem.payment.originator_id.as_deref())
+                .map(payer_word)
+                .filter(|w| !w.is_empty())
+                .collect();
+        RemitPayer {
+            ids,
+            name: p.name.as_deref().map(payer_word).unwrap_or_default(),
+        }
+    }
+
+    /// Whether `o` was sent to this payer. Payer ids come from different lists (the payer's
+    /// own, a clearinghouse's), so an id or a name that agrees is enough; a claim is another
+    /// payer's only when both sides give an id or a name and nothing agrees.
+    fn matches(&self, o: &Original) -> PayerMatch {
+        let view = o.claim.view();
+        let Some(payer) = view.subscriber().and_then(|s| s.payer()) else {
+            return PayerMatch::Unknown;
+        };
+        let id = payer.id().map(payer_word).unwrap_or_default();
+        let name = payer.name().map(payer_word).unwrap_or_default();
+        let id_known = !id.is_empty() && !self.ids.is_empty();
+        let name_known = !name.is_empty() && !self.name.is_empty();
+        if (id_known && self.ids.contains(&id)) || (name_known && name == self.name) {
+            PayerMatch::Same
+        } else if id_known || name_known {
+            PayerMatch::Other
+        } else {
+            PayerMatch::Unknown
+        }
+    }
+}
+
+/// What [`choose`] found for an 835 claim.
+enum Choice<'o> {
+    /// The original to correct.
+    Found(&'o Original),
+    /// No 837 claim has its CLM01 (voids aside).
+    Missing,
+    /// Every 837 claim with its CLM01 was sent to another payer: the payer named (NM103, else
+    /// NM109) of the last one read.
+    OtherPayer(String),
+}
+
+/// The original for an 835 claim: no voids; one sent to the 835's payer (a claim that went to
+/// the primary and then the secondary payer has one CLM01 and two 837s); CLM02 = CLP03
+/// preferred; the last in input order.
 fn choose<'o>(
     candidates: &'o [Original],
     cp: &ClaimPayment,
+    payer: &RemitPayer,
     notes: &mut Vec<String>,
-) -> Option<&'o Original> {
-    let usable: Vec<&Original> = candidates
+) -> Choice<'o> {
+    let not_void: Vec<(&Original, PayerMatch)> = candidates
         .iter()
         .filter(|o| o.claim.view().frequency_code() != Some(FrequencyCode::VOID))
+        .map(|o| (o, payer.matches(o)))
         .collect();
+    let of = |m: PayerMatch| -> Vec<&Original> {
+        not_void
+            .iter()
+            .filter(|(_, pm)| *pm == m)
+            .map(|(o, _)| *o)
+            .collect()
+    };
+    let mut usable = of(PayerMatch::Same);
+    if usable.is_empty() {
+        usable = of(PayerMatch::Unknown);
+    }
+    if usable.is_empty() {
+        let Some((last, _)) = not_void.last() else {
+            return Choice::Missing;
+        };
+        let named = last
+            .claim
+            .view()
+            .subscriber()
+            .and_then(|s| s.payer())
+            .and_then(|p| p.name().or(p.id()).map(str::to_string))
+            .unwrap_or_default();
+        return Choice::OtherPayer(named);
+    }
     let same_charge: Vec<&Original> = usable
         .iter()
         .copied()
@@ -616,7 +734,7 @@ fn choose<'o>(
             cp.patient_control_number
         ));
     }
-    pool.last().copied()
+    pool.last().copied().map_or(Choice::Missing, Choice::Found)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1254,7 +1372,40 @@ fn envelope_for(o: &Original, opts: &CorrectOptions) -> Result<Envelope, String>
         version: o.claim.version.clone(),
         line_end: line_end(&o.claim),
     };
-    Envelope::new(&fields, o.claim.claim.delimiters()).map_err(|e| e.to_string())
+    let mut d = o.claim.claim.delimiters();
+    if d.repetition.is_none() {
+        d.repetition = Some(free_repetition(&o.claim, d)?);
+    }
+    Envelope::new(&fields, d).map_err(|e| e.to_string())
+}
+
+/// A repetition separator for a 5010 ISA11 around a claim that came without an envelope: the
+/// first of a few usual ones that is not another delimiter and occurs in none of the claim's
+/// segments (ISA11 `U` was the 4010 standards id, and would split `UN` in SV1 into two).
+fn free_repetition(claim: &ClaimWithContext, d: Delimiters) -> Result<u8, String> {
+    let loops = [
+        Some(&claim.header),
+        claim.billing_provider.as_ref(),
+        claim.subscriber.as_ref(),
+        claim.patient.as_ref(),
+        Some(&claim.claim),
+        Some(&claim.trailer),
+    ];
+    let used = |b: u8| {
+        [d.element, d.component, d.segment].contains(&b)
+            || loops
+                .iter()
+                .flatten()
+                .flat_map(|l| l.segments_deep())
+                .any(|(_, seg, _)| seg.as_bytes().contains(&b))
+    };
+    b"^!`{}|\\@"
+        .iter()
+        .copied()
+        .find(|&b| !used(b))
+        .ok_or_else(|| {
+            "no repetition separator is free: the claim uses every usual one".to_string()
+        })
 }
 
 /// Sets BHT03 (batch reference), BHT04 (date) and BHT05 (time) in a claim's header.
@@ -1293,35 +1444,38 @@ pub fn correct(
     out.remittances = txs.len();
     out.remit_claims = txs.iter().map(|t| t.rem.claims.len()).sum();
 
-    // Denied claims, in 835 order; the latest remittance wins for a claim denied twice.
-    let mut denied: Vec<(usize, usize)> = Vec::new();
+    // Denied claims, in 835 order, each with its place among all claims read. A claim (payer,
+    // CLM01) is acted on at its latest adjudication only (payment date, then input order): a
+    // denial that a later remittance denies again, pays, reverses or pends is superseded.
+    let mut denied: Vec<(usize, usize, usize)> = Vec::new();
+    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize, Outcome)> = HashMap::new();
+    let mut order = 0;
     for (ti, t) in txs.iter().enumerate() {
-        for ca in t.assessed.claims.iter().filter(|ca| !ca.denials.is_empty()) {
-            denied.push((ti, ca.claim_index));
-        }
-    }
-    let key = |ti: usize, ci: usize| -> Option<(String, String)> {
-        let t = txs.get(ti)?;
-        let cp = t.rem.claims.get(ci)?;
-        Some((
-            t.rem.payer_id().unwrap_or("").to_string(),
-            cp.patient_control_number.to_string(),
-        ))
-    };
-    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize)> = HashMap::new();
-    for (n, &(ti, ci)) in denied.iter().enumerate() {
-        if let Some(k) = key(ti, ci) {
-            let date = txs.get(ti).and_then(|t| t.rem.payment.payment_date);
-            let e = latest.entry(k).or_insert((date, n));
-            if (date, n) >= *e {
-                *e = (date, n);
+        let payer = t.rem.payer_id().unwrap_or("");
+        let date = t.rem.payment.payment_date;
+        for ca in &t.assessed.claims {
+            let Some(cp) = t.rem.claims.get(ca.claim_index) else {
+                continue;
+            };
+            if !ca.denials.is_empty() {
+                denied.push((ti, ca.claim_index, order));
             }
+            let k = (payer.to_string(), cp.patient_control_number.to_string());
+            let e = latest.entry(k).or_insert((date, order, ca.outcome));
+            if (date, order) >= (e.0, e.1) {
+                *e = (date, order, ca.outcome);
+            }
+            order += 1;
         }
     }
-    let wanted: HashSet<String> = latest.keys().map(|(_, pcn)| pcn.clone()).collect();
+    let wanted: HashSet<String> = denied
+        .iter()
+        .filter_map(|&(ti, ci, _)| txs.get(ti)?.rem.claims.get(ci))
+        .map(|cp| cp.patient_control_number.to_string())
+        .collect();
     let originals = read_originals(claims, &wanted, opts, &mut out);
 
-    let denied_keys: HashSet<&str> = latest.keys().map(|(_, p)| p.as_str()).collect();
+    let denied_keys: HashSet<&str> = wanted.iter().map(String::as_str).collect();
     for e in edits.iter() {
         if let Err(msg) = &e.field {
             out.warnings.push(format!(
@@ -1347,7 +1501,7 @@ pub fn correct(
     }
     let mut to_write: Vec<Pending> = Vec::new();
     let mut used_originals: Vec<&Original> = Vec::new();
-    for (n, &(ti, ci)) in denied.iter().enumerate() {
+    for &(ti, ci, n) in &denied {
         let Some(t) = txs.get_mut(ti) else { continue };
         let Some(cp) = t.rem.claims.get(ci) else {
             continue;
@@ -1385,8 +1539,16 @@ pub fn correct(
             notes: Vec::new(),
         };
         let k = (o.payer_id.clone().unwrap_or_default(), o.claim.clone());
-        if latest.get(&k).is_some_and(|(_, last)| *last != n) {
-            o.reason = "superseded: a later remittance denies this claim again".to_string();
+        if let Some((_, _, later)) = latest.get(&k).filter(|(_, last, _)| *last != n) {
+            o.reason = format!(
+                "superseded: a later remittance {}",
+                match later {
+                    Outcome::Denied | Outcome::PartiallyDenied => "denies this claim again",
+                    Outcome::Paid => "pays this claim",
+                    Outcome::Reversed => "reverses this claim",
+                    Outcome::Pending => "holds this claim as pending",
+                }
+            );
             out.claims.push(o);
             continue;
         }
@@ -1398,16 +1560,39 @@ pub fn correct(
         }
         let candidates = originals.get(&o.claim).map(Vec::as_slice).unwrap_or(&[]);
         let mut notes = Vec::new();
-        let Some(orig) = choose(candidates, cp, &mut notes) else {
-            o.disposition = Disposition::Worklisted;
-            o.reason = "original 837 not found".to_string();
-            o.needed = vec![format!(
-                "original 837 not found: no CLM01 {} in the claim files given",
-                o.claim
-            )];
-            o.needed.extend(summaries(&inferred.denials, |_| true));
-            out.claims.push(o);
-            continue;
+        let orig = match choose(candidates, cp, &RemitPayer::of(&t.rem), &mut notes) {
+            Choice::Found(orig) => orig,
+            Choice::Missing => {
+                o.disposition = Disposition::Worklisted;
+                o.reason = "original 837 not found".to_string();
+                o.needed = vec![format!(
+                    "original 837 not found: no CLM01 {} in the claim files given",
+                    o.claim
+                )];
+                o.needed.extend(summaries(&inferred.denials, |_| true));
+                out.claims.push(o);
+                continue;
+            }
+            Choice::OtherPayer(named) => {
+                o.disposition = Disposition::Worklisted;
+                o.reason = "original 837 sent to another payer".to_string();
+                o.needed = vec![format!(
+                    "original 837 sent to another payer: CLM01 {} went to {}, not to {} that denied it; a corrected claim goes to the payer that denied it: give its 837",
+                    o.claim,
+                    if named.is_empty() {
+                        "another payer"
+                    } else {
+                        named.as_str()
+                    },
+                    o.payer_name
+                        .as_deref()
+                        .or(o.payer_id.as_deref())
+                        .unwrap_or("the payer"),
+                )];
+                o.needed.extend(summaries(&inferred.denials, |_| true));
+                out.claims.push(o);
+                continue;
+            }
         };
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());

@@ -192,13 +192,17 @@ fn summary(w: &mut dyn Write, out: &CorrectOutcome, dir: &Path, worklist: &Path)
         c.remittances, c.remit_claims, c.denied_claims, c.written, c.worklisted, c.skipped
     )?;
     for o in out.claims.iter().take(SHOWN) {
-        let what = match (o.disposition, o.needed.first()) {
+        let mut what = match (o.disposition, o.needed.first()) {
             (Disposition::Written, _) | (_, None) => o.reason.clone(),
             (_, Some(first)) if o.needed.len() > 1 => {
                 format!("{first} (+{} more)", o.needed.len() - 1)
             }
             (_, Some(first)) => first.clone(),
         };
+        for n in &o.notes {
+            what.push_str("; note: ");
+            what.push_str(n);
+        }
         let (claim, disposition, route) = (&o.claim, o.disposition.as_str(), o.route.as_str());
         writeln!(w, "  {claim:<20} {disposition:<10} {route:<16} {what}")?;
     }
