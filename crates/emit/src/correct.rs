@@ -92,7 +92,7 @@ use crate::document::{Document, Transaction};
 use crate::envelope::{Envelope, write_claims};
 use crate::writer::{ControlNumbers, WriteOptions};
 
-use apply::{Loc, apply, incomplete_name, line_end, line_has};
+use apply::{Loc, apply, incomplete_composites, incomplete_name, line_end, line_has};
 pub use edits::{Edit, Edits, EditsError, Field, parse_loop};
 
 /// How [`correct`] writes.
@@ -1236,6 +1236,9 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             failed.push(msg);
         }
     }
+    // Once every change is made (a composite may take several edits), those that leave a code
+    // composite the implementation guide rejects.
+    failed.extend(incomplete_composites(&original.claim, &corrected.claim));
     if !failed.is_empty() {
         return Decision::Worklist {
             route,

@@ -249,6 +249,9 @@ diagnostic_codes! {
     /// something other than a billing provider, a patient level under something other than a
     /// subscriber).
     HlLevelMismatch => "hl_level_mismatch",
+    /// An HL segment reuses the HL01 of an earlier level of its transaction set (837: HL01 is
+    /// unique within a set, so a child's HL02 would be ambiguous; the latest is taken).
+    HlDuplicate => "hl_duplicate",
     /// A count limit of the parse options was reached; the rest of the loop was skipped.
     LimitExceeded => "limit_exceeded",
     /// Reading stopped at this point (the error that stopped it, reported as a diagnostic).

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use denali_x12::claim::{Claim837Set, ClaimKind, Loop, LoopId, parse_837};
-use denali_x12::{Diagnostic, DiagnosticCode, Event, ParseOptions, Reader};
+use denali_x12::{Diagnostic, DiagnosticCode, Event, ParseOptions, Reader, Severity};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -224,13 +224,32 @@ fn hl_parent_links_are_checked() {
     assert!(hl[1].2.contains("itself"));
     assert_eq!(hl[2].0, DiagnosticCode::HlLevelMismatch);
     assert!(hl[3].2.contains("without a parent"));
-    // Repeated HL ids are legal; the nearest earlier one is the parent.
+    // Repeated HL ids break the TR3 (HL01 counts up from 1 in a set): each repeat is an error
+    // (found by the session 10 sweep: validate accepted them), and the nearest earlier level
+    // with the id is still taken as the parent.
     let body = format!(
         "{HEADER}HL*1**20*1~NM1*85*2*C*****XX*1234567893~HL*2*1*22*0~SBR*P*18*******CI~\
          HL*1**20*1~NM1*85*2*D*****XX*1497758544~HL*2*1*22*0~SBR*P*18*******CI~CLM*P2*10***11:B:1~LX*1~SV1*HC:99213*10*UN*1~"
     );
     let (set, diags) = one(&envelope("005010X222A1", &body));
-    assert!(diags.is_empty(), "{diags:?}");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.severity,
+                d.code,
+                d.position.segment_id.as_str().to_string(),
+                d.position.element,
+            )
+        })
+        .collect();
+    let repeat = (
+        Severity::Error,
+        DiagnosticCode::HlDuplicate,
+        "HL".to_string(),
+        1,
+    );
+    assert_eq!(found, [repeat.clone(), repeat], "{diags:?}");
     let c = set.claims().next().unwrap();
     assert_eq!(
         c.billing_provider().and_then(|b| b.npi()),

@@ -2,6 +2,7 @@
 //! with golden files under `fixtures/expected/` (rewrite them with `DENALI_BLESS=1`).
 
 mod balance;
+mod edits_ig;
 mod explain;
 mod fmt;
 mod parse;

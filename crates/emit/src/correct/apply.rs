@@ -1,14 +1,17 @@
 //! Changing one element of a claim taken out of its file ([`ClaimWithContext`]): find the loop
 //! (adding a provider loop 2310x/2420x when a value is set in one the claim lacks), find the
 //! segment by id and qualifier (adding it in its TR3 place when needed), and rewrite the element
-//! or component.
+//! or component. Once all of a claim's changes are made, [`incomplete_composites`] finds the
+//! code composites they left in a state the implementation guide rejects (see
+//! `CODE_COMPOSITES`), so a composite may be built up over several edits.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
-use denali_x12::Delimiters;
 use denali_x12::claim::{
     ClaimKind, ClaimWithContext, Gap, GapRef, LineEnd, Loop, LoopId, OwnedSegment, delimiter_name,
 };
+use denali_x12::{Delimiters, Segment};
 
 use crate::edit;
 
@@ -290,6 +293,167 @@ pub(crate) fn line_has(
     lp.is_some_and(|lp| find_segment(lp, segment, qualifier).is_some())
 }
 
+/// A composite element whose leading components are required together.
+struct CodeComposite {
+    segment: &'static str,
+    /// The elements that carry it (HI01 to HI12 share one row).
+    elements: RangeInclusive<usize>,
+    /// The composite's X12 name, for messages.
+    name: &'static str,
+    /// What components 1, 2… hold; each must have a value once the element is sent.
+    required: &'static [&'static str],
+    /// Whether the segment itself requires the element, so that it cannot be cleared.
+    mandatory: bool,
+}
+
+const PROCEDURE: &[&str] = &["the code qualifier", "the procedure code"];
+const HEALTH_CARE_CODE: &[&str] = &["the code list qualifier", "the code"];
+
+/// Code composites that the 5010 837 implementation guides (005010X222A1 professional, X223A2
+/// institutional, X224A2 dental) only accept whole. X12 syntax lets any component be empty, even
+/// one before a filled one, but the guides mark the first components of these composites as
+/// required within the composite: a procedure (C003) is a qualifier and a code, a health care
+/// code (C022, every HI element) a code list qualifier and a code, and the claim's facility code
+/// (C023, CLM05) a place of service or facility type, its qualifier and the frequency. An edit
+/// that leaves one of them sent but without one of those components, or empties one the
+/// segment requires, cannot be applied. Composites not listed here, such as the diagnosis
+/// pointers of SV107 (C004, where `1::3` is valid), are written as edited.
+const CODE_COMPOSITES: &[CodeComposite] = &[
+    CodeComposite {
+        segment: "SV1",
+        elements: 1..=1,
+        name: "C003 procedure",
+        required: PROCEDURE,
+        mandatory: true,
+    },
+    CodeComposite {
+        segment: "SV2",
+        elements: 2..=2,
+        name: "C003 procedure",
+        required: PROCEDURE,
+        mandatory: false,
+    },
+    CodeComposite {
+        segment: "SV3",
+        elements: 1..=1,
+        name: "C003 procedure",
+        required: PROCEDURE,
+        mandatory: true,
+    },
+    CodeComposite {
+        segment: "SVD",
+        elements: 3..=3,
+        name: "C003 procedure",
+        required: PROCEDURE,
+        mandatory: true,
+    },
+    CodeComposite {
+        segment: "CLM",
+        elements: 5..=5,
+        name: "C023 facility code",
+        required: &[
+            "the facility code",
+            "the facility code qualifier",
+            "the frequency code",
+        ],
+        mandatory: true,
+    },
+    CodeComposite {
+        segment: "HI",
+        elements: 1..=1,
+        name: "C022 health care code",
+        required: HEALTH_CARE_CODE,
+        mandatory: true,
+    },
+    CodeComposite {
+        segment: "HI",
+        elements: 2..=12,
+        name: "C022 health care code",
+        required: HEALTH_CARE_CODE,
+        mandatory: false,
+    },
+];
+
+/// Why element `element` of `seg` is a code composite the implementation guide rejects (see
+/// [`CODE_COMPOSITES`]).
+fn check_composite(seg: &Segment<'_>, element: usize) -> Result<(), String> {
+    let Some(rule) = CODE_COMPOSITES
+        .iter()
+        .find(|r| seg.id().is(r.segment) && r.elements.contains(&element))
+    else {
+        return Ok(());
+    };
+    let at = format!("{}{element:02}", rule.segment);
+    let e = seg.element(element).filter(|e| !e.is_empty());
+    let Some(e) = e else {
+        return if rule.mandatory {
+            Err(format!(
+                "{at} ({}) is required in {} and cannot be left empty",
+                rule.name, rule.segment
+            ))
+        } else {
+            Ok(())
+        };
+    };
+    let Some((k, what)) = (1..)
+        .zip(rule.required)
+        .find(|(k, _)| e.component(*k).is_empty())
+    else {
+        return Ok(());
+    };
+    let all: Vec<String> = (1..=rule.required.len())
+        .map(|k| format!("{at}-{k}"))
+        .collect();
+    let all = match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => all.concat(),
+    };
+    Err(format!(
+        "{at} would be sent without {at}-{k} ({what}); the implementation guide requires {all} \
+         whenever {at} ({}) is used",
+        rule.name
+    ))
+}
+
+/// The code composites of `corrected` (the 2300 loop and below) that the implementation guide
+/// rejects ([`CODE_COMPOSITES`]) and that `original` did not already have byte for byte: what
+/// the changes broke, each named by its loop (`2400[2] SV2: SV202 would be sent without…`). A
+/// composite left incomplete by one edit and completed by another is fine.
+pub(crate) fn incomplete_composites(original: &Loop, corrected: &Loop) -> Vec<String> {
+    let before: std::collections::HashSet<&[u8]> = original
+        .segments_deep()
+        .map(|(_, s, _)| s.as_bytes())
+        .collect();
+    let mut out = Vec::new();
+    let mut check = |lp: &Loop, at: &str| {
+        for seg in lp.segments() {
+            if before.contains(seg.as_bytes()) {
+                continue;
+            }
+            for rule in CODE_COMPOSITES.iter().filter(|r| seg.id().is(r.segment)) {
+                for element in rule.elements.clone() {
+                    if let Err(why) = check_composite(&seg, element) {
+                        out.push(format!("{at} {}: {why}", rule.segment));
+                    }
+                }
+            }
+        }
+    };
+    check(corrected, "2300");
+    let mut line = 0;
+    for child in corrected.children() {
+        if child.id() == LoopId::L2400 {
+            line += 1;
+            let at = format!("2400[{line}]");
+            check(child, &at);
+            for sub in child.children() {
+                check(sub, &format!("{} of {at}", sub.id()));
+            }
+        }
+    }
+    out
+}
+
 fn check_value(d: Delimiters, value: &str) -> Result<(), String> {
     match value.bytes().find_map(|b| delimiter_name(d, b)) {
         Some(which) => Err(format!(
@@ -512,15 +676,32 @@ mod tests {
     use denali_x12::claim::ClaimKind;
 
     fn claim() -> ClaimWithContext {
-        let bytes = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../fixtures/correct/clinic-837p.837"
-        ))
-        .unwrap();
+        claim_in("clinic-837p.837", "PCN7005")
+    }
+
+    /// Claim `key` of `fixtures/correct/<file>`.
+    fn claim_in(file: &str, key: &str) -> ClaimWithContext {
+        let path = format!(
+            "{}/../../fixtures/correct/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).unwrap();
         let (doc, _) = crate::Document::parse(&bytes).unwrap();
         let set = doc.claim_sets().next().unwrap().clone();
-        let r = set.find_claim("PCN7005").unwrap().location().unwrap();
+        let r = set.find_claim(key).unwrap().location().unwrap();
         set.claim_with_context(r).unwrap()
+    }
+
+    /// The raw `id` segment of service line `n` (0-based).
+    fn line_seg(c: &ClaimWithContext, n: usize, id: &str) -> String {
+        let line = c
+            .claim
+            .children()
+            .iter()
+            .filter(|l| l.id() == LoopId::L2400)
+            .nth(n)
+            .unwrap();
+        raw(line, id)
     }
 
     fn loc(
@@ -652,5 +833,147 @@ mod tests {
             entity_code(LoopId::L2420(b'A'), Some(ClaimKind::Professional)),
             Some("82")
         );
+    }
+
+    /// Every segment of the claim loop and below, one a line.
+    fn all(c: &ClaimWithContext) -> String {
+        c.claim
+            .segments_deep()
+            .map(|(_, s, _)| String::from_utf8_lossy(s.as_bytes()).into_owned() + "\n")
+            .collect()
+    }
+
+    /// `value` at `l` leaves a code composite that [`incomplete_composites`] names with
+    /// `names`; `c` itself is left as it was.
+    fn refused(c: &mut ClaimWithContext, l: &Loc, value: &str, names: &str) {
+        let mut changed = c.clone();
+        apply(&mut changed, l, value, LineEnd::Lf).unwrap();
+        let found = incomplete_composites(&c.claim, &changed.claim);
+        assert!(
+            found.len() == 1 && found[0].contains(names),
+            "{l} = {value:?}: {found:?}"
+        );
+    }
+
+    /// Nothing [`incomplete_composites`] finds between `before` and `after`.
+    fn complete(before: &ClaimWithContext, after: &ClaimWithContext) {
+        let found = incomplete_composites(&before.claim, &after.claim);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn incomplete_code_composites_are_refused() {
+        // 837I: line 2 has no SV202, line 3 has HC:85025.
+        let mut i = claim_in("hospital-837i.837", "PCN8002");
+        let sv2 = |n, comp| loc(LoopId::L2400, Some(n), "SV2", None, 2, Some(comp));
+        // The sweep's case: a modifier with no qualifier and no code (`::59`).
+        refused(
+            &mut i,
+            &sv2(1, 3),
+            "59",
+            "2400[2] SV2: SV202 would be sent without SV202-1 (the code qualifier)",
+        );
+        refused(&mut i, &sv2(1, 2), "99284", "SV202-1 (the code qualifier)");
+        refused(&mut i, &sv2(1, 1), "HC", "SV202-2 (the procedure code)");
+        assert_eq!(line_seg(&i, 1, "SV2"), "SV2*0250**180.5*UN*6");
+        refused(&mut i, &sv2(2, 2), "", "SV202-2 (the procedure code)");
+        refused(&mut i, &sv2(2, 1), "", "SV202-1");
+        apply(&mut i, &sv2(2, 3), "59", LineEnd::Lf).unwrap();
+        // `HC::59`
+        refused(&mut i, &sv2(2, 2), "", "SV202-2");
+        assert_eq!(line_seg(&i, 2, "SV2"), "SV2*0300*HC:85025:59*45*UN*1");
+        // CLM05: facility code, qualifier and frequency, all three.
+        for comp in [1, 2] {
+            let l = loc(LoopId::L2300, None, "CLM", None, 5, Some(comp));
+            refused(&mut i, &l, "", &format!("CLM05-{comp}"));
+        }
+
+        // 837P: HI*ABK:M545, SV1*HC:97140:GP on line 2.
+        let mut p = claim();
+        let hi = |comp| loc(LoopId::L2300, None, "HI", None, 1, comp);
+        // The sweep's second case: `HI*ABK`, a qualifier with no code.
+        refused(&mut p, &hi(Some(2)), "", "HI01-2 (the code)");
+        refused(&mut p, &hi(Some(1)), "", "HI01-1 (the code list qualifier)");
+        refused(
+            &mut p,
+            &hi(None),
+            "",
+            "HI01 (C022 health care code) is required",
+        );
+        let abk = loc(LoopId::L2300, None, "HI", Some("ABK"), 1, Some(2));
+        refused(&mut p, &abk, "", "HI01-2");
+        assert_eq!(raw(&p.claim, "HI"), "HI*ABK:M545");
+        let sv1 = |comp| loc(LoopId::L2400, Some(1), "SV1", None, 1, comp);
+        refused(&mut p, &sv1(Some(2)), "", "SV101-2");
+        refused(&mut p, &sv1(Some(1)), "", "SV101-1");
+        refused(&mut p, &sv1(None), "", "SV101 (C003 procedure) is required");
+        assert_eq!(line_seg(&p, 1, "SV1"), "SV1*HC:97140:GP*100*UN*1***1");
+    }
+
+    /// A composite may be built over several edits: only what the claim is left with counts,
+    /// and a composite the original already had incomplete is not the changes' doing.
+    #[test]
+    fn composites_are_checked_once_the_changes_are_made() {
+        let original = claim_in("hospital-837i.837", "PCN8002");
+        let sv2 = |comp| loc(LoopId::L2400, Some(1), "SV2", None, 2, Some(comp));
+        let mut c = original.clone();
+        apply(&mut c, &sv2(1), "HC", LineEnd::Lf).unwrap();
+        assert_eq!(incomplete_composites(&original.claim, &c.claim).len(), 1);
+        apply(&mut c, &sv2(2), "99284", LineEnd::Lf).unwrap();
+        apply(&mut c, &sv2(3), "59", LineEnd::Lf).unwrap();
+        assert_eq!(line_seg(&c, 1, "SV2"), "SV2*0250*HC:99284:59*180.5*UN*6");
+        complete(&original, &c);
+        // An original already sent `::59`: another change to the claim is not refused for it.
+        let mut broken = original.clone();
+        apply(&mut broken, &sv2(3), "59", LineEnd::Lf).unwrap();
+        let mut c = broken.clone();
+        let clm = loc(LoopId::L2300, None, "CLM", None, 2, None);
+        apply(&mut c, &clm, "500", LineEnd::Lf).unwrap();
+        complete(&broken, &c);
+    }
+
+    #[test]
+    fn complete_and_other_composites_are_applied() {
+        let mut i = claim_in("hospital-837i.837", "PCN8002");
+        let start = i.clone();
+        let sv2 = |comp| loc(LoopId::L2400, Some(2), "SV2", None, 2, comp);
+        // SV202 whole: another code, then a modifier.
+        apply(&mut i, &sv2(Some(2)), "85027", LineEnd::Lf).unwrap();
+        apply(&mut i, &sv2(Some(3)), "59", LineEnd::Lf).unwrap();
+        assert_eq!(line_seg(&i, 2, "SV2"), "SV2*0300*HC:85027:59*45*UN*1");
+        // SV202 is situational: it may be left out altogether.
+        apply(&mut i, &sv2(None), "", LineEnd::Lf).unwrap();
+        assert_eq!(line_seg(&i, 2, "SV2"), "SV2*0300**45*UN*1");
+
+        let mut p = claim();
+        // HI01-2 replaced by another code; an HI segment added whole.
+        let a = apply(
+            &mut p,
+            &loc(LoopId::L2300, None, "HI", None, 1, Some(2)),
+            "M5450",
+            LineEnd::Lf,
+        )
+        .unwrap();
+        assert_eq!(a.old.as_deref(), Some("M545"));
+        assert_eq!(raw(&p.claim, "HI"), "HI*ABK:M5450");
+        apply(
+            &mut p,
+            &loc(LoopId::L2300, None, "HI", Some("ABF"), 1, Some(2)),
+            "M5416",
+            LineEnd::Lf,
+        )
+        .unwrap();
+        assert!(all(&p).contains("\nHI*ABF:M5416\n"), "{}", all(&p));
+        // Diagnosis pointers (SV107, C004) are not code composites: an empty pointer before a
+        // filled one is valid X12 and is written as edited.
+        let sv107 = |comp| loc(LoopId::L2400, Some(1), "SV1", None, 7, Some(comp));
+        apply(&mut p, &sv107(2), "2", LineEnd::Lf).unwrap();
+        apply(&mut p, &sv107(3), "3", LineEnd::Lf).unwrap();
+        apply(&mut p, &sv107(2), "", LineEnd::Lf).unwrap();
+        assert_eq!(line_seg(&p, 1, "SV1"), "SV1*HC:97140:GP*100*UN*1***1::3");
+        apply(&mut p, &sv107(3), "", LineEnd::Lf).unwrap();
+        assert_eq!(line_seg(&p, 1, "SV1"), "SV1*HC:97140:GP*100*UN*1***1");
+        complete(&start, &i);
+        complete(&claim(), &p);
     }
 }

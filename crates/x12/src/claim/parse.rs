@@ -253,7 +253,13 @@ fn build(tx: &TransactionSet<'_>, kind: Option<ClaimKind>) -> (Loop, Loop, Vec<D
                 let [hl01, hl02, hl03] = first_elements::<3>(&seg);
                 let level = LoopId::from_hl_code(hl03);
                 check_hl(&seg, hl01, hl02, level, &levels, &mut diags);
-                levels.insert(hl01, level);
+                if levels.insert(hl01, level).is_some() && !hl01.is_empty() {
+                    diags.push(Diagnostic::error(
+                        DiagnosticCode::HlDuplicate,
+                        seg.element_position(1),
+                        "HL01 repeats an earlier level's id (each level's id is unique in a set); a later HL02 names the latest",
+                    ));
+                }
                 Some((1, level))
             }
             _ if may_start_loop(id) => {
