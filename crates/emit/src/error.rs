@@ -87,6 +87,10 @@ pub enum EmitErrorKind {
     /// A control number from the counter does not fit its element (ISA13 has 9 digits).
     #[error("control number {0} does not fit its element")]
     ControlNumberOverflow(u64),
+    /// Renumbering HL levels (`recount`) met an HL02 that names no earlier level of its set:
+    /// its old number might now be another level's, or the level's own, so nothing is written.
+    #[error("HL02 names no earlier HL level, so the levels cannot be renumbered")]
+    HlParentMissing,
     /// The input could not be read as X12.
     #[error("reading the input failed: {0}")]
     Parse(denali_x12::Error),

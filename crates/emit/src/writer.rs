@@ -731,7 +731,18 @@ impl<'c, W: Write> Writer<'c, W> {
                     let new_parent = if parent.is_empty() {
                         None
                     } else {
-                        self.hl_map.get(parent).map(|p| p.to_string().into_bytes())
+                        // A parent that is not (yet) a level: keeping its old number could
+                        // name another level once renumbered, or this one (`HL*3*3`).
+                        let Some(p) = self.hl_map.get(parent) else {
+                            return Err(EmitError::new(
+                                EmitErrorKind::HlParentMissing,
+                                Location {
+                                    element: 2,
+                                    ..Location::default()
+                                },
+                            ));
+                        };
+                        Some(p.to_string().into_bytes())
                     };
                     self.hl_map.insert(old, new);
                     edits.push((1, new.to_string().into_bytes()));

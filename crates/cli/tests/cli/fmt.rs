@@ -121,3 +121,33 @@ fn a_wrapped_837_is_written_without_its_line_breaks() {
         );
     }
 }
+
+/// Regression (adversarial sweep, session 10): `--recount` kept an HL02 that names no earlier
+/// level as it was, and after renumbering that old number could name another level or the
+/// level itself (`HL*2*3` became `HL*3*3`). Such a set is now refused, with where, and nothing
+/// is written; without `--recount` the file still comes back byte for byte.
+#[test]
+fn recount_refuses_an_hl_parent_that_is_not_a_level() {
+    let text = std::fs::read_to_string(root().join("fixtures/837p/basic.837")).expect("read");
+    assert_eq!(text.matches("HL*4*3*23*0").count(), 1);
+    let dangling = text.replace("HL*4*3*23*0", "HL*4*5*23*0");
+    let out = crate::util::run_stdin(&["fmt", "--recount", "-"], dangling.as_bytes());
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("HL02 names no earlier HL level, so the levels cannot be renumbered (segment HL, element HL02"),
+        "{}",
+        out.stderr
+    );
+    let out = crate::util::run_stdin(&["fmt", "-"], dangling.as_bytes());
+    assert_eq!(out.stdout, dangling);
+    // The same file with its parent in place renumbers as before.
+    let out = crate::util::run_stdin(&["fmt", "--recount", "-"], text.as_bytes());
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, text.as_str()),
+        "{}",
+        out.stderr
+    );
+}
