@@ -32,7 +32,8 @@ pub struct ReportOptions {
     pub context: Context,
     /// Add one row per claim without a denial, so the report lists every claim.
     pub all_claims: bool,
-    /// Mask patient names and member ids in every value (correction proposals included).
+    /// Mask patient names and member ids in every value shown (correction proposals included).
+    /// Claims are assessed as sent: masking changes no route, priority or deadline.
     pub redact: bool,
 }
 
@@ -988,7 +989,7 @@ impl<'a> Worker<'a> {
                 out.unreadable.note(unread);
                 rows.add_paid(out, &header, &claim, &mut emit);
             } else {
-                let (mut c, diags) = claim.to_claim_payment_reusing(buffers);
+                let (c, diags) = claim.to_claim_payment_reusing(buffers);
                 out.balancing += count_balancing(&diags);
                 // The whole read reports every amount the balancing could not read (with other
                 // errors): only then are they picked out, as the view's balancing finds them.
@@ -997,9 +998,6 @@ impl<'a> Worker<'a> {
                     .any(|d| d.severity == denali_x12::Severity::Error)
                 {
                     out.unreadable.note(claim.balance_checked().1);
-                }
-                if opts.redact {
-                    c.redact();
                 }
                 rows.add(out, &header, &links, claim.index(), &c, &mut emit);
                 buffers.recycle(c);
@@ -1585,6 +1583,55 @@ struct Scratch {
     amount: String,
     deadline: String,
     key: String,
+    correction: String,
+}
+
+/// Writes `text` into `out` (cleared first) with every name and member id of `claim`'s people
+/// (patient, insured, corrected insured, other subscriber; and the claim REFs that identify a
+/// person, [`remit::PERSONAL_REFERENCES`]) replaced by [`remit::REDACTED`] where it
+/// stands as a word. One letter (a middle initial) is left: it names nobody, and masking it
+/// would mask that letter in every word.
+fn mask_people(out: &mut String, text: &str, claim: &ClaimPayment) {
+    let mut values: Vec<&str> = [
+        &claim.patient,
+        &claim.insured,
+        &claim.corrected_insured,
+        &claim.other_subscriber,
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|n| [&n.last, &n.first, &n.middle, &n.suffix, &n.id])
+    .filter_map(|v| v.as_deref().map(str::trim))
+    .chain(
+        claim
+            .references
+            .iter()
+            .filter(|r| remit::PERSONAL_REFERENCES.contains(&r.qualifier.as_str()))
+            .map(|r| r.value.trim()),
+    )
+    .filter(|v| v.chars().count() > 1)
+    .collect();
+    // Longest first, so a value inside another is not masked half.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    out.clear();
+    out.push_str(text);
+    for v in values {
+        let mut from = 0;
+        while let Some(at) = out
+            .get(from..)
+            .and_then(|rest| rest.find(v))
+            .map(|i| i + from)
+        {
+            let end = at + v.len();
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word(out[..at].chars().next_back()) || word(out[end..].chars().next()) {
+                from = end;
+                continue;
+            }
+            out.replace_range(at..end, remit::REDACTED);
+            from = at + remit::REDACTED.len();
+        }
+    }
 }
 
 /// Writes `parts` joined by `sep` into `out` (cleared first).
@@ -1687,7 +1734,14 @@ impl<'a> Rows<'a> {
             row.category = category;
             row.class = e.class.as_str();
             row.route = d.corrections.route.as_str();
-            row.correction = &d.corrections.summary;
+            row.correction = if self.opts.redact {
+                // Assessed on the claim as sent (NM1*74 decides a route), so the text is
+                // masked here: every name and member id of the claim's people.
+                mask_people(&mut s.correction, &d.corrections.summary, claim);
+                &s.correction
+            } else {
+                &d.corrections.summary
+            };
             s.deadline.clear();
             if let Some(dl) = &d.deadline {
                 push_iso_date(&mut s.deadline, dl.date);
@@ -2229,6 +2283,39 @@ mod tests {
             super::Tally::default()
                 .message("lead", "error", "then")
                 .is_none()
+        );
+    }
+
+    /// `--redact` masks a claim's people in the correction text where their values stand as
+    /// words (a member id inside a longer code, or a middle initial, is not theirs to mask).
+    #[test]
+    fn masking_people_replaces_whole_words_only() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/835/basic.835"
+        ))
+        .unwrap();
+        let mut reader = denali_x12::Reader::from_slice(&bytes);
+        let mut claim = None;
+        while let Ok(Some(e)) = reader.next_event() {
+            if let denali_x12::Event::Transaction(tx) = e {
+                let (rem, _) = denali_x12::remit::parse_835(&tx, &Default::default());
+                claim = rem
+                    .claims
+                    .into_iter()
+                    .find(|c| c.patient_control_number.as_str() == "PCN1009");
+            }
+        }
+        let claim = claim.expect("PCN1009");
+        let mut out = String::new();
+        super::mask_people(
+            &mut out,
+            "member ID W200000009 (2010BA NM109); XW200000009 and W2000000091 stay; W200000009.",
+            &claim,
+        );
+        assert_eq!(
+            out,
+            "member ID *** (2010BA NM109); XW200000009 and W2000000091 stay; ***."
         );
     }
 

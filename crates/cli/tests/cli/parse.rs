@@ -60,6 +60,33 @@ fn redact_masks_member_ids() {
     }
 }
 
+/// Regression (domain sweep, session 10): `parse --redact` masked the NM1 names and ids but
+/// printed a claim's REF*1W (member id) and REF*SY (Social Security number) as sent. The REFs
+/// that identify a person are masked; the others (here G1, a prior authorization) are not.
+#[test]
+fn redact_masks_personal_claim_references() {
+    let text = std::fs::read_to_string(crate::util::root().join("fixtures/835/small.835")).unwrap();
+    let at = "NM1*QC*1*QUINN*URSULA****MI*W500000002~";
+    assert_eq!(text.matches(at).count(), 1);
+    let text = text.replace(
+        at,
+        &format!("{at}REF*1W*MEMBER77~REF*SY*123456789~REF*EA*MRN5~REF*G1*AUTH9~"),
+    );
+    let text = text.replace("SE*44*0001", "SE*48*0001");
+    let plain = crate::util::run_stdin(&["parse", "-"], text.as_bytes());
+    let out = crate::util::run_stdin(&["parse", "--redact", "-"], text.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for secret in ["MEMBER77", "123456789", "MRN5", "QUINN"] {
+        assert!(plain.stdout.contains(secret), "{secret}");
+        assert!(!out.stdout.contains(secret), "{secret}");
+    }
+    assert!(
+        out.stdout.contains(r#"{"qualifier":"G1","value":"AUTH9"}"#),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn exit_codes() {
     // A broken input: still a JSON document, with the error in its diagnostics; exit 1.

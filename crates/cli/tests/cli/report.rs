@@ -367,6 +367,48 @@ fn redact_every_format() {
     );
 }
 
+/// Regression (domain sweep, session 10): `--redact` masked the claim before it was assessed,
+/// so the corrected member id of NM1*74 (the evidence for a corrected claim) read `***`, and
+/// PCN1009 went from `corrected_claim` at priority 54 with a deadline to `bill_patient` at 28
+/// with none. The claim is now assessed as sent and only the values shown are masked: every
+/// column but the correction text is the same, and that text differs only where it named the
+/// member.
+#[test]
+fn redact_masks_what_is_shown_not_what_is_concluded() {
+    let rows = |redact: bool| -> Vec<Vec<String>> {
+        let mut args = vec!["--format", "csv", "fixtures/835/basic.835"];
+        if redact {
+            args.insert(0, "--redact");
+        }
+        let out = report(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        csv::Reader::from_reader(out.stdout.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let (plain, masked) = (rows(false), rows(true));
+    assert_eq!(plain.len(), masked.len());
+    let correction = 23;
+    let mut changed = 0;
+    for (p, m) in plain.iter().zip(&masked) {
+        for (i, (a, b)) in p.iter().zip(m).enumerate() {
+            if i != correction {
+                assert_eq!(a, b, "column {i} of {}", p[6]);
+            } else if a != b {
+                changed += 1;
+                assert_eq!(a.replace("W200000009", "***"), *b, "{}", p[6]);
+            }
+        }
+    }
+    assert_eq!(changed, 1, "only PCN1009's correction names a member");
+    let pcn1009 = masked.iter().find(|r| r[6] == "PCN1009").unwrap();
+    assert_eq!(
+        (pcn1009[19].as_str(), pcn1009[22].as_str()),
+        ("corrected_claim", "2025-05-04")
+    );
+}
+
 #[test]
 fn stdin_and_dash() {
     let bytes = std::fs::read(root().join("fixtures/835/small.835")).unwrap();

@@ -463,7 +463,9 @@ impl ClaimPayment {
         }
     }
 
-    /// Masks patient, insured and other-subscriber names and member ids.
+    /// Masks patient, insured and other-subscriber names and member ids, and the claim REFs
+    /// that identify a person ([`PERSONAL_REFERENCES`]: member id, Social Security number,
+    /// medical record number, employee id, insurance policy number).
     pub fn redact(&mut self) {
         for n in [
             &mut self.patient,
@@ -475,6 +477,11 @@ impl ClaimPayment {
         .flatten()
         {
             n.redact();
+        }
+        for r in &mut self.references {
+            if PERSONAL_REFERENCES.contains(&r.qualifier.as_str()) {
+                r.value = Text::new(REDACTED);
+            }
         }
     }
 
@@ -564,6 +571,11 @@ impl Name {
         }
     }
 }
+
+/// The claim REF qualifiers whose values identify a person, masked by
+/// [`ClaimPayment::redact`]: `1W` member id, `SY` Social Security number, `EA` medical record
+/// number, `28` employee id, `IG` insurance policy number.
+pub const PERSONAL_REFERENCES: [&str; 5] = ["1W", "SY", "EA", "28", "IG"];
 
 /// What redacted values are replaced with.
 pub const REDACTED: &str = "***";
