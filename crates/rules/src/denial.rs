@@ -1075,12 +1075,13 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
 }
 
 /// The date a filing window counts from: the line's date, else the claim's (for an
-/// institutional claim-level denial, the statement through date when given).
+/// institutional claim, the statement through date when given: a span claim's window counts
+/// from its through date, whether the denial is at claim level or on a line without a date).
 fn service_date(c: &ClaimCtx<'_>, line: Option<&ServicePayment>) -> Option<NaiveDate> {
     if let Some(d) = line.and_then(ServicePayment::service_date) {
         return Some(d);
     }
-    if line.is_none() && c.kind == ClaimKind::Institutional {
+    if c.kind == ClaimKind::Institutional {
         let through = c
             .claim
             .dates

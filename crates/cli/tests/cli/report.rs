@@ -551,3 +551,55 @@ fn a_wrapped_835_gives_the_report_of_the_unwrapped_file() {
         );
     }
 }
+
+/// Regression (domain sweep, session 10): two identical institutional span claims (DTM*232
+/// 2024-01-01, DTM*233 2024-02-29, CO-16 N290) got timely-filing deadlines two months apart:
+/// at claim level the window counted from the through date, on a line without its own date from
+/// the from date. Both count from the through date now.
+#[test]
+fn an_undated_line_of_a_span_claim_counts_from_the_through_date() {
+    let claim = |pcn: &str, on_line: bool| {
+        let cas = "CAS*CO*16*1000~";
+        format!(
+            "CLP*{pcn}*1*1000*0**MA*I{pcn}*13*1~NM1*QC*1*PAT*A****MI*M1~MIA*0***0*N290~\
+             DTM*232*20240101~DTM*233*20240229~{}{}",
+            if on_line {
+                "SVC*NU:0450*1000*0**1~"
+            } else {
+                ""
+            },
+            cas
+        )
+    };
+    let body = format!(
+        "BPR*I*0*C*NON************20241101~TRN*1*EFT0001*1MCRA~N1*PR*TEST PAYER*XV*MCRA~\
+         N1*PE*TEST CLINIC*XX*1900000013~LX*1~{}{}",
+        claim("IA1", true),
+        claim("IA2", false)
+    );
+    let segments = body.matches('~').count() + 2;
+    let file = format!(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *250314*0930*^*00501*000000101*0*T*:~\
+         GS*HP*PAYER*CLINIC*20250314*0930*101*X*005010X221A1~ST*835*0001~{body}SE*{segments}*0001~GE*1*101~IEA*1*000000101~"
+    );
+    let out = run_stdin(
+        &["report", "--as-of", "2024-12-01", "--format", "json", "-"],
+        file.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let rows = v["rows"].as_array().unwrap();
+    let deadline = |pcn: &str| {
+        rows.iter()
+            .find(|r| r["patient_control_number"] == pcn)
+            .map(|r| r["deadline"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(rows.len(), 2);
+    assert_eq!(deadline("IA1"), deadline("IA2"));
+    assert!(
+        deadline("IA2").starts_with("2025-02-2"),
+        "{}",
+        deadline("IA2")
+    );
+}
