@@ -35,7 +35,7 @@ use denali_x12::remit::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::codes::{Class, GroupCode, Kind};
+use crate::codes::{Class, GroupCode, Kind, Route};
 use crate::correct::{self, ClaimKind, CorrectionInput, CorrectionPlan};
 use crate::explain::{Explanation, RuleSet};
 use crate::payer::{self, Deadline, DeadlineInput, PayerRule, PayerRules};
@@ -867,8 +867,36 @@ fn is_denial_reading(e: &Explanation, group: &GroupCode, amount: Decimal) -> boo
 fn is_pending_status(status: &ClaimStatus) -> bool {
     matches!(
         status,
-        ClaimStatus::Pended | ClaimStatus::NotProcessed | ClaimStatus::NotOurClaimForwarded
+        ClaimStatus::Pended
+            | ClaimStatus::NotProcessed
+            | ClaimStatus::NotOurClaimForwarded
+            | ClaimStatus::Predetermination
     )
+}
+
+/// What is done about a denial on a claim its payer has not adjudicated (see
+/// [`is_pending_status`]), instead of what its codes would ask for: a claim the payer
+/// forwarded (23), pended or has not processed waits for the final answer, and a
+/// predetermination (25, pricing only) is not a claim to correct or appeal. No deadline runs.
+fn hold_for_status(d: &mut Denial, status: &ClaimStatus) {
+    let (route, why) = match status {
+        ClaimStatus::Predetermination => (
+            Route::NoAction,
+            "CLP02 = 25: a predetermination (pricing only), not an adjudicated claim; nothing to correct or appeal",
+        ),
+        ClaimStatus::NotOurClaimForwarded => (
+            Route::Wait,
+            "CLP02 = 23: the payer forwarded the claim to another payer; wait for that payer's answer (billing it again would be a duplicate)",
+        ),
+        _ => (
+            Route::Wait,
+            "the claim is not final at this payer (CLP02); wait for its adjudication",
+        ),
+    };
+    d.corrections.route = route;
+    d.corrections.summary = format!("{why} (the codes alone read: {})", d.corrections.summary);
+    d.corrections.proposals.clear();
+    d.deadline = None;
 }
 
 /// How a triplet reads with its scope's remark codes: its group, its explanation, and whether
@@ -1052,14 +1080,11 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
             }
             _ => outcome == Outcome::Denied,
         };
-        denials.push(make_denial(
-            c,
-            a,
-            line,
-            full,
-            &rule,
-            outcome == Outcome::Denied,
-        ));
+        let mut d = make_denial(c, a, line, full, &rule, outcome == Outcome::Denied);
+        if pending_status && c.plans {
+            hold_for_status(&mut d, &claim.status_code);
+        }
+        denials.push(d);
     }
     let denied_amount = denials.iter().map(|d| d.amount).sum();
 

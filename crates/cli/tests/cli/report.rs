@@ -577,11 +577,7 @@ fn an_undated_line_of_a_span_claim_counts_from_the_through_date() {
         claim("IA1", true),
         claim("IA2", false)
     );
-    let segments = body.matches('~').count() + 2;
-    let file = format!(
-        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *250314*0930*^*00501*000000101*0*T*:~\
-         GS*HP*PAYER*CLINIC*20250314*0930*101*X*005010X221A1~ST*835*0001~{body}SE*{segments}*0001~GE*1*101~IEA*1*000000101~"
-    );
+    let file = one_835(&body);
     let out = run_stdin(
         &["report", "--as-of", "2024-12-01", "--format", "json", "-"],
         file.as_bytes(),
@@ -602,4 +598,77 @@ fn an_undated_line_of_a_span_claim_counts_from_the_through_date() {
         "{}",
         deadline("IA2")
     );
+}
+
+/// `body` (BPR to the last claim, `~`-terminated) in an interchange of one 835 set.
+fn one_835(body: &str) -> String {
+    let segments = body.matches('~').count() + 2;
+    format!(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *250314*0930*^*00501*000000101*0*T*:~\
+         GS*HP*PAYER*CLINIC*20250314*0930*101*X*005010X221A1~ST*835*0001~{body}SE*{segments}*0001~GE*1*101~IEA*1*000000101~"
+    )
+}
+
+/// Regression (domain sweep, session 10): a claim the payer forwarded to another (CLP02 = 23,
+/// OA-109) was routed `bill_other_payer` at the file's top priority with a filing deadline,
+/// inviting a duplicate claim; a predetermination (CLP02 = 25, pricing only) was a denied claim
+/// with an appeal deadline. Neither is an adjudication: the forwarded claim waits, the
+/// predetermination needs nothing, and no deadline runs for either.
+#[test]
+fn forwarded_claims_and_predeterminations_start_no_work() {
+    let body = "BPR*I*0*C*NON************20250314~TRN*1*EFT0001*1SUMMIT01~\
+                N1*PR*TEST PAYER*XV*SUMMIT01~N1*PE*TEST CLINIC*XX*1900000013~LX*1~\
+                CLP*PD1*25*500*0**12*IPD1*11*1~NM1*QC*1*PAT*A****MI*M1~SVC*HC:27447*500*0**1~\
+                DTM*472*20250110~CAS*CO*50*500~\
+                CLP*NF1*23*200*0**12*INF1*11*1~NM1*QC*1*PAT*B****MI*M2~\
+                NM1*PR*2*OTHER PLAN*****PI*OTH01~SVC*HC:99213*200*0**1~DTM*472*20250110~\
+                CAS*OA*109*200~\
+                CLP*AD1*1*300*0**12*IAD1*11*1~NM1*QC*1*PAT*C****MI*M3~SVC*HC:27447*300*0**1~\
+                DTM*472*20250110~CAS*CO*50*300~";
+    let out = run_stdin(
+        &["report", "--as-of", "2025-04-01", "--format", "json", "-"],
+        one_835(body).as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let row = |pcn: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["patient_control_number"] == pcn)
+            .cloned()
+            .unwrap()
+    };
+    let (pd, nf, ad) = (row("PD1"), row("NF1"), row("AD1"));
+    assert_eq!(
+        (
+            pd["route"].as_str(),
+            pd["deadline"].as_str(),
+            pd["outcome"].as_str()
+        ),
+        (Some("no_action"), Some(""), Some("pending"))
+    );
+    assert_eq!(
+        (
+            nf["route"].as_str(),
+            nf["deadline"].as_str(),
+            nf["outcome"].as_str()
+        ),
+        (Some("wait"), Some(""), Some("pending"))
+    );
+    assert!(
+        nf["correction"]
+            .as_str()
+            .unwrap()
+            .starts_with("CLP02 = 23: the payer forwarded")
+    );
+    // The same denial on an adjudicated claim is still one to appeal, and ranks above both.
+    assert_eq!(
+        (ad["route"].as_str(), ad["outcome"].as_str()),
+        (Some("appeal"), Some("denied"))
+    );
+    assert!(!ad["deadline"].as_str().unwrap().is_empty());
+    let prio = |r: &serde_json::Value| r["priority"].as_str().unwrap().parse::<u32>().unwrap();
+    assert!(prio(&ad) > prio(&pd) && prio(&ad) > prio(&nf));
 }
