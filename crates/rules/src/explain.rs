@@ -21,6 +21,7 @@
 //!      and ignored.
 //! 4. **RARCs with scope `always`** (MA130, N211, N111, MA44, N83, N704): their route applies to
 //!    denials and unknowns, and their appealable flag applies to every kind; any `false` wins.
+//!    A reading such a remark makes not appealable is never routed `appeal`: it becomes `review`.
 //!
 //! Finally only denials (and unknowns) keep a category. The `reason` field lists each step that
 //! fired, in order, so a user can see why.
@@ -328,6 +329,13 @@ impl RuleSet {
                 }
                 Some(_) => {}
             }
+        }
+
+        // A remark that forbids an appeal (N211) cannot leave the route at `appeal`: a person
+        // decides what else can be done.
+        if forced_no_appeal && reading.route == Route::Appeal {
+            reading.route = Route::Review;
+            steps.push("not appealable, so route review instead of appeal".to_string());
         }
 
         if !matches!(reading.kind, Kind::Denial | Kind::Unknown) {

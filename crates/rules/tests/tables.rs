@@ -873,12 +873,13 @@ const CASES: &[Case] = &[
         R::CorrectedClaim,
         true,
     ),
+    // Regression (domain sweep, session 10): was routed `appeal` while not appealable.
     case(
         "CO-50 N211",
         DEN,
         Some(Doc),
         C::MedicalNecessity,
-        R::Appeal,
+        R::Review,
         false,
     ),
     case(
