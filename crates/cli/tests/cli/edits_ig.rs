@@ -4,50 +4,41 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{Out, root, run};
+use crate::util::{Out, TempDir, root, run};
 
-/// A fresh directory for one test's inputs and `--out`, removed when dropped.
-struct Dir(PathBuf);
+type Dir = TempDir;
 
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("denali-edits-ig-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).expect("temp dir");
-        Dir(d)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-
-    /// The text of every 837 written to `out`.
-    fn written(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.0.join("out"))
-            .expect("out dir")
-            .map(|e| e.expect("dir entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "x12"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read_to_string(p).expect("written 837"))
-            .collect()
-    }
-
-    /// The worklist row of `claim`.
-    fn worklist_row(&self, claim: &str) -> Option<String> {
-        let wl = std::fs::read_to_string(self.0.join("out/worklist.csv")).expect("worklist.csv");
-        wl.lines()
-            .find(|l| l.starts_with(&format!("{claim},")))
-            .map(str::to_string)
-    }
+/// The text of every 837 written to `dir/out`.
+fn written(dir: &Dir) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.0.join("out"))
+        .expect("out dir")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "x12"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("written 837"))
+        .collect()
 }
 
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Asserts `claim` is worklisted for `reason`, on the summary line and in `worklist.csv`;
+/// returns its worklist row.
+fn assert_worklisted(o: &Out, dir: &Dir, claim: &str, reason: &str) -> String {
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains(&format!("{claim:<20} worklisted corrected_claim  {reason}")),
+        "{}",
+        o.stderr
+    );
+    let wl = std::fs::read_to_string(dir.0.join("out/worklist.csv")).expect("worklist.csv");
+    let row = wl
+        .lines()
+        .find(|l| l.starts_with(&format!("{claim},")))
+        .unwrap_or_else(|| panic!("{claim} not worklisted: {wl}"));
+    assert!(row.contains(reason), "{row}");
+    row.to_string()
 }
 
 fn fixture(name: &str) -> String {
@@ -89,7 +80,7 @@ fn modifier_denial(dir: &Dir) {
 /// code only gave `SV2*0250*::59`, with no procedure qualifier or code.
 #[test]
 fn modifier_on_a_line_without_a_procedure_is_refused() {
-    let dir = Dir::new("sv202");
+    let dir = Dir::new("edits-ig-sv202");
     modifier_denial(&dir);
     let edits =
         edit("PCN8001", "2300 REF*G1", "NMA33210") + &edit("PCN8002", "2400[2] SV202-3", "59");
@@ -101,21 +92,16 @@ fn modifier_on_a_line_without_a_procedure_is_refused() {
         &root().join("fixtures/correct/hospital-837i.837"),
         &dir.path("e.toml"),
     );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let reason = "2400[2] SV2: SV202 would be sent without SV202-1 (the code qualifier)";
-    assert!(
-        o.stderr.contains(&format!(
-            "PCN8002              worklisted corrected_claim  {reason}"
-        )),
-        "{}",
-        o.stderr
+    let row = assert_worklisted(
+        &o,
+        &dir,
+        "PCN8002",
+        "2400[2] SV2: SV202 would be sent without SV202-1 (the code qualifier)",
     );
-    let row = dir.worklist_row("PCN8002").expect("PCN8002 worklisted");
-    assert!(row.contains(reason), "{row}");
     assert!(row.contains("SV202-1 and SV202-2"), "{row}");
 
     // PCN8001 is still written; PCN8002 and its `::59` are not.
-    let written = dir.written();
+    let written = written(&dir);
     assert_eq!(written.len(), 1, "{}", o.stderr);
     for f in &written {
         assert!(f.contains("CLM*PCN8001*"));
@@ -128,7 +114,7 @@ fn modifier_on_a_line_without_a_procedure_is_refused() {
 /// qualifier with no code. The fixture edits, which replace PCN7006's HI01-2, still apply.
 #[test]
 fn clearing_a_diagnosis_code_is_refused() {
-    let dir = Dir::new("hi01");
+    let dir = Dir::new("edits-ig-hi01");
     let edits = fixture("edits.toml") + &edit("PCN7003", "2300 HI01-2", "");
     std::fs::write(dir.path("e.toml"), edits).unwrap();
     let o = correct(
@@ -137,19 +123,14 @@ fn clearing_a_diagnosis_code_is_refused() {
         &root().join("fixtures/correct/clinic-837p.837"),
         &dir.path("e.toml"),
     );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let reason = "2300 HI: HI01 would be sent without HI01-2 (the code)";
-    assert!(
-        o.stderr.contains(&format!(
-            "PCN7003              worklisted corrected_claim  {reason}"
-        )),
-        "{}",
-        o.stderr
+    assert_worklisted(
+        &o,
+        &dir,
+        "PCN7003",
+        "2300 HI: HI01 would be sent without HI01-2 (the code)",
     );
-    let row = dir.worklist_row("PCN7003").expect("PCN7003 worklisted");
-    assert!(row.contains(reason), "{row}");
 
-    let written = dir.written();
+    let written = written(&dir);
     assert_eq!(written.len(), 1, "{}", o.stderr);
     let p = &written[0];
     assert!(!p.contains("CLM*PCN7003*"), "{p}");
@@ -166,7 +147,7 @@ fn clearing_a_diagnosis_code_is_refused() {
 /// they leave is checked, and this one is whole.
 #[test]
 fn a_procedure_built_over_several_edits_is_written() {
-    let dir = Dir::new("sv202-whole");
+    let dir = Dir::new("edits-ig-sv202-whole");
     modifier_denial(&dir);
     let edits = edit("PCN8001", "2300 REF*G1", "NMA33210")
         + &edit("PCN8002", "2400[2] SV202-1", "HC")
@@ -181,7 +162,7 @@ fn a_procedure_built_over_several_edits_is_written() {
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("0 worklisted"), "{}", o.stderr);
-    let written = dir.written();
+    let written = written(&dir);
     assert_eq!(written.len(), 1, "{}", o.stderr);
     assert!(
         written[0].contains("\nSV2*0250*HC:99284:59*180.5*UN*6~"),

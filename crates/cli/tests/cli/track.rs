@@ -1,29 +1,18 @@
 //! `denali track`: ingest, the work queue, states by hand, counts; a batch with a broken file
 //! stores nothing.
 
-use std::path::PathBuf;
+use crate::util::{Out, TempDir, run};
 
-use crate::util::{Out, run};
-
-/// A fresh directory for one test's store, removed when dropped.
-struct Dir(PathBuf);
+/// A fresh directory for one test's store (`t.db` in it, [`TempDir::path`]).
+struct Dir(TempDir);
 
 impl Dir {
     fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("denali-track-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).expect("temp dir");
-        Dir(d)
+        Dir(TempDir::new(&format!("track-{name}")))
     }
 
     fn db(&self) -> String {
-        self.0.join("t.db").display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path("t.db")
     }
 }
 
@@ -135,7 +124,7 @@ fn ingest_queue_and_states() {
 fn a_batch_with_a_broken_file_stores_nothing() {
     let dir = Dir::new("broken");
     let db = dir.db();
-    let broken = dir.0.join("broken.835");
+    let broken = dir.0.0.join("broken.835");
     std::fs::write(&broken, b"this is not an X12 file").expect("write");
     let out = track(
         &db,
@@ -196,8 +185,8 @@ fn a_truncated_remittance_is_not_stored() {
 #[test]
 fn redacted_ingest_stores_no_member_id() {
     let dir = Dir::new("redact");
-    let plain = dir.0.join("plain.db").display().to_string();
-    let masked = dir.0.join("masked.db").display().to_string();
+    let plain = dir.0.0.join("plain.db").display().to_string();
+    let masked = dir.0.0.join("masked.db").display().to_string();
     for (db, flag) in [(&plain, None), (&masked, Some("--redact"))] {
         let mut args = vec!["ingest", "--as-of", "2025-01-01"];
         args.extend(flag);
@@ -226,7 +215,7 @@ fn correct_marks_written_claims_resubmitted() {
     let mut args = vec!["ingest", "--as-of", "2025-06-01"];
     args.extend(remits);
     assert_eq!(track(&db, &args).code, 0);
-    let out_dir = dir.0.join("corrected").display().to_string();
+    let out_dir = dir.0.0.join("corrected").display().to_string();
     let out = run(&[
         "correct",
         "--remit",
@@ -287,7 +276,7 @@ fn correct_marks_written_claims_resubmitted() {
 #[test]
 fn a_file_that_is_not_a_store_is_refused() {
     let dir = Dir::new("notdb");
-    let path = dir.0.join("notes.txt");
+    let path = dir.0.0.join("notes.txt");
     let text = "these are someone's notes, not a database\n".repeat(100);
     std::fs::write(&path, &text).expect("write");
     let out = track(&path.display().to_string(), &["stats"]);

@@ -196,3 +196,27 @@ pub fn flat_and_wrapped(bytes: &[u8], width: usize) -> (Vec<u8>, Vec<u8>) {
     }
     (flat, wrapped)
 }
+
+/// A fresh directory for one test's files, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// `denali-<name>-<pid>` in the system's temporary directory, empty.
+    pub fn new(name: &str) -> TempDir {
+        let d = std::env::temp_dir().join(format!("denali-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        TempDir(d)
+    }
+
+    /// The path of `name` in it, as text (for arguments).
+    pub fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
