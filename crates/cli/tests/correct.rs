@@ -421,6 +421,34 @@ fn a_claim_paid_by_a_later_remittance_is_not_corrected() {
         // The other denials are corrected as before.
         assert_eq!(claims_row(&out, "PCN7003")[6], "written", "{name}");
     }
+    // A paid part in the same remittance (a payer that splits a claim sends both under one
+    // CLM01) supersedes nothing.
+    let text = std::fs::read_to_string(&summit).unwrap();
+    let next = "CLP*PCN7003*";
+    assert_eq!(text.matches(next).count(), 1);
+    let split = text.replacen(
+        next,
+        &format!("CLP*PCN7002*1*60*60**12*2508000007092*11*1~\nSVC*HC:97110*60*60**1~\n{next}"),
+        1,
+    );
+    let se = split
+        .lines()
+        .find(|l| l.starts_with("SE*"))
+        .unwrap()
+        .to_string();
+    let count: usize = se.split('*').nth(1).unwrap().parse().unwrap();
+    let split = split.replace(
+        &se,
+        &se.replacen(&count.to_string(), &(count + 2).to_string(), 1),
+    );
+    let split_835 = dir.join("split.835");
+    std::fs::write(&split_835, split).unwrap();
+    let out = dir.join("split");
+    let o = run_on(&[split_835.as_path()], &[primary], &out, &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("read with"), "{err}");
+    assert_eq!(claims_row(&out, "PCN7002")[6], "written");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

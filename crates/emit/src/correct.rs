@@ -1449,9 +1449,12 @@ pub fn correct(
 
     // Denied claims, in 835 order, each with its place among all claims read. A claim (payer,
     // CLM01) is acted on at its latest adjudication only (payment date, then input order): a
-    // denial that a later remittance denies again, pays, reverses or pends is superseded.
+    // denial that a later remittance denies again, pays, reverses or pends is superseded. In
+    // the same remittance only a later denial supersedes it: a payer that splits a claim sends
+    // its paid part beside the denied one, under the same CLM01.
     let mut denied: Vec<(usize, usize, usize)> = Vec::new();
-    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize, Outcome)> = HashMap::new();
+    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize, Outcome, usize)> =
+        HashMap::new();
     let mut order = 0;
     for (ti, t) in txs.iter().enumerate() {
         let payer = t.rem.payer_id().unwrap_or("");
@@ -1464,9 +1467,9 @@ pub fn correct(
                 denied.push((ti, ca.claim_index, order));
             }
             let k = (payer.to_string(), cp.patient_control_number.to_string());
-            let e = latest.entry(k).or_insert((date, order, ca.outcome));
+            let e = latest.entry(k).or_insert((date, order, ca.outcome, ti));
             if (date, order) >= (e.0, e.1) {
-                *e = (date, order, ca.outcome);
+                *e = (date, order, ca.outcome, ti);
             }
             order += 1;
         }
@@ -1542,7 +1545,11 @@ pub fn correct(
             notes: Vec::new(),
         };
         let k = (o.payer_id.clone().unwrap_or_default(), o.claim.clone());
-        if let Some((_, _, later)) = latest.get(&k).filter(|(_, last, _)| *last != n) {
+        let supersedes = |(_, last, outcome, in_tx): &&(_, usize, Outcome, usize)| {
+            *last != n
+                && (*in_tx != ti || matches!(outcome, Outcome::Denied | Outcome::PartiallyDenied))
+        };
+        if let Some((_, _, later, _)) = latest.get(&k).filter(supersedes) {
             o.reason = format!(
                 "superseded: a later remittance {}",
                 match later {
