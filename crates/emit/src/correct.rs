@@ -1411,6 +1411,18 @@ fn free_repetition(claim: &ClaimWithContext, d: Delimiters) -> Result<u8, String
         })
 }
 
+/// One claim's adjudication in one remittance, for [`correct`] to find a claim's latest.
+#[derive(Clone, Copy)]
+struct Adjudication {
+    /// BPR16, the payment date.
+    date: Option<NaiveDate>,
+    /// Its place among all claims read.
+    order: usize,
+    outcome: Outcome,
+    /// The remittance (transaction set) it is in.
+    tx: usize,
+}
+
 /// Sets BHT03 (batch reference), BHT04 (date) and BHT05 (time) in a claim's header.
 fn stamp_header(header: &mut Loop, batch: &str, now: NaiveDateTime) -> Result<(), String> {
     let sel = crate::edit::Selector::new("BHT");
@@ -1453,8 +1465,7 @@ pub fn correct(
     // the same remittance only a later denial supersedes it: a payer that splits a claim sends
     // its paid part beside the denied one, under the same CLM01.
     let mut denied: Vec<(usize, usize, usize)> = Vec::new();
-    let mut latest: HashMap<(String, String), (Option<NaiveDate>, usize, Outcome, usize)> =
-        HashMap::new();
+    let mut latest: HashMap<(String, String), Adjudication> = HashMap::new();
     let mut order = 0;
     for (ti, t) in txs.iter().enumerate() {
         let payer = t.rem.payer_id().unwrap_or("");
@@ -1467,9 +1478,15 @@ pub fn correct(
                 denied.push((ti, ca.claim_index, order));
             }
             let k = (payer.to_string(), cp.patient_control_number.to_string());
-            let e = latest.entry(k).or_insert((date, order, ca.outcome, ti));
-            if (date, order) >= (e.0, e.1) {
-                *e = (date, order, ca.outcome, ti);
+            let this = Adjudication {
+                date,
+                order,
+                outcome: ca.outcome,
+                tx: ti,
+            };
+            let e = latest.entry(k).or_insert(this);
+            if (date, order) >= (e.date, e.order) {
+                *e = this;
             }
             order += 1;
         }
@@ -1545,11 +1562,11 @@ pub fn correct(
             notes: Vec::new(),
         };
         let k = (o.payer_id.clone().unwrap_or_default(), o.claim.clone());
-        let supersedes = |(_, last, outcome, in_tx): &&(_, usize, Outcome, usize)| {
-            *last != n
-                && (*in_tx != ti || matches!(outcome, Outcome::Denied | Outcome::PartiallyDenied))
+        let supersedes = |a: &&Adjudication| {
+            a.order != n
+                && (a.tx != ti || matches!(a.outcome, Outcome::Denied | Outcome::PartiallyDenied))
         };
-        if let Some((_, _, later, _)) = latest.get(&k).filter(supersedes) {
+        if let Some(later) = latest.get(&k).filter(supersedes).map(|a| a.outcome) {
             o.reason = format!(
                 "superseded: a later remittance {}",
                 match later {
