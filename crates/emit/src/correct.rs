@@ -26,8 +26,9 @@
 //!    `reopening`) sends the whole claim to the worklist, and so does a claim with only
 //!    `write_off`, `wait`, `bill_patient` or `no_action` denials: nothing to send. Pending claims
 //!    (not final at the payer) and claims a later remittance of the same payer adjudicates again
-//!    (denies, pays, reverses or pends; by payment date, then input order) are skipped, with the
-//!    reason.
+//!    (denies, pays, reverses or pends; by payment date, then input order; within one
+//!    remittance only a later denial, since a split claim's paid part shares its CLM01) are
+//!    skipped, with the reason.
 //! 3. **Values.** Each proposal of the rules with a value is applied (NM1\*74 member ID and name
 //!    → 2010BA NM109/NM103/NM104, NM1\*PR → 2010BB, the payer's REF\*G1, the adjudicated code and
 //!    modifiers when SVC06 shows a recode…). A proposal that needs a value a person knows must be
