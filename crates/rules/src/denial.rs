@@ -1084,6 +1084,17 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
         if pending_status && c.plans {
             hold_for_status(&mut d, &claim.status_code);
         }
+        // CLP02 = 4 whose adjustments account for the whole charge: nothing is left for the
+        // denial to have taken, so a person reads the claim rather than resubmitting it.
+        let synthesized = synthetic.as_ref().is_some_and(|s| std::ptr::eq(s, a));
+        if synthesized && d.amount.is_zero() && c.plans {
+            d.corrections.route = Route::Review;
+            d.corrections.summary = format!(
+                "Review: CLP02 = 4, but the adjustments account for the whole charge (the codes alone read: {})",
+                d.corrections.summary
+            );
+            d.corrections.proposals.clear();
+        }
         denials.push(d);
     }
     let denied_amount = denials.iter().map(|d| d.amount).sum();

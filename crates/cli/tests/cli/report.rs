@@ -615,7 +615,7 @@ fn one_835(body: &str) -> String {
 /// with an appeal deadline. Neither is an adjudication: the forwarded claim waits, the
 /// predetermination needs nothing, and no deadline runs for either.
 #[test]
-fn forwarded_claims_and_predeterminations_start_no_work() {
+fn forwarded_claims_predeterminations_and_empty_denials_start_no_work() {
     let body = "BPR*I*0*C*NON************20250314~TRN*1*EFT0001*1SUMMIT01~\
                 N1*PR*TEST PAYER*XV*SUMMIT01~N1*PE*TEST CLINIC*XX*1900000013~LX*1~\
                 CLP*PD1*25*500*0**12*IPD1*11*1~NM1*QC*1*PAT*A****MI*M1~SVC*HC:27447*500*0**1~\
@@ -624,7 +624,8 @@ fn forwarded_claims_and_predeterminations_start_no_work() {
                 NM1*PR*2*OTHER PLAN*****PI*OTH01~SVC*HC:99213*200*0**1~DTM*472*20250110~\
                 CAS*OA*109*200~\
                 CLP*AD1*1*300*0**12*IAD1*11*1~NM1*QC*1*PAT*C****MI*M3~SVC*HC:27447*300*0**1~\
-                DTM*472*20250110~CAS*CO*50*300~";
+                DTM*472*20250110~CAS*CO*50*300~\
+                CLP*D4*4*130*0**12*ID4*11*1~NM1*QC*1*PAT*D****MI*M4~CAS*CO*45*130~";
     let out = run_stdin(
         &["report", "--as-of", "2025-04-01", "--format", "json", "-"],
         one_835(body).as_bytes(),
@@ -671,4 +672,11 @@ fn forwarded_claims_and_predeterminations_start_no_work() {
     assert!(!ad["deadline"].as_str().unwrap().is_empty());
     let prio = |r: &serde_json::Value| r["priority"].as_str().unwrap().parse::<u32>().unwrap();
     assert!(prio(&ad) > prio(&pd) && prio(&ad) > prio(&nf));
+    // Regression (same sweep): CLP02 = 4 whose CO-45 covers the whole charge gave a $0
+    // "denial" routed to a corrected claim. Nothing is left to recover: a person reviews it.
+    let d4 = row("D4");
+    assert_eq!(
+        (d4["amount"].as_str(), d4["route"].as_str()),
+        (Some("0"), Some("review"))
+    );
 }
