@@ -66,14 +66,21 @@ fn correct(dir: &Dir, remit: &str, claims: &Path, edits: &str) -> Out {
     ])
 }
 
-/// Northern's 835 with the second line of PCN8002 (a revenue code, no procedure) denied for
-/// its modifier (CO-4), written into `dir` as `i.835`.
-fn modifier_denial(dir: &Dir) {
+/// `denali correct` on Northern's 835 with the second line of PCN8002 (a revenue code, no
+/// procedure) denied for its modifier (CO-4), the hospital's 837I, and `edits`, in `dir`.
+fn correct_modifier_denial(dir: &Dir, edits: &str) -> Out {
     let remit = fixture("northern.835");
     let denied = "SVC*NU:0250*180.5*0**6~\nCAS*CO*284*180.5~";
     assert!(remit.contains(denied));
     let remit = remit.replace(denied, "SVC*NU:0250*180.5*0**6~\nCAS*CO*4*180.5~");
     std::fs::write(dir.path("i.835"), remit).unwrap();
+    std::fs::write(dir.path("e.toml"), edits).unwrap();
+    correct(
+        dir,
+        &dir.path("i.835"),
+        &root().join("fixtures/correct/hospital-837i.837"),
+        &dir.path("e.toml"),
+    )
 }
 
 /// The sweep's first case: a modifier (SV202-3) on an institutional line billed by revenue
@@ -81,17 +88,9 @@ fn modifier_denial(dir: &Dir) {
 #[test]
 fn modifier_on_a_line_without_a_procedure_is_refused() {
     let dir = Dir::new("edits-ig-sv202");
-    modifier_denial(&dir);
     let edits =
         edit("PCN8001", "2300 REF*G1", "NMA33210") + &edit("PCN8002", "2400[2] SV202-3", "59");
-    std::fs::write(dir.path("e.toml"), edits).unwrap();
-
-    let o = correct(
-        &dir,
-        &dir.path("i.835"),
-        &root().join("fixtures/correct/hospital-837i.837"),
-        &dir.path("e.toml"),
-    );
+    let o = correct_modifier_denial(&dir, &edits);
     let row = assert_worklisted(
         &o,
         &dir,
@@ -148,18 +147,11 @@ fn clearing_a_diagnosis_code_is_refused() {
 #[test]
 fn a_procedure_built_over_several_edits_is_written() {
     let dir = Dir::new("edits-ig-sv202-whole");
-    modifier_denial(&dir);
     let edits = edit("PCN8001", "2300 REF*G1", "NMA33210")
         + &edit("PCN8002", "2400[2] SV202-1", "HC")
         + &edit("PCN8002", "2400[2] SV202-2", "99284")
         + &edit("PCN8002", "2400[2] SV202-3", "59");
-    std::fs::write(dir.path("e.toml"), edits).unwrap();
-    let o = correct(
-        &dir,
-        &dir.path("i.835"),
-        &root().join("fixtures/correct/hospital-837i.837"),
-        &dir.path("e.toml"),
-    );
+    let o = correct_modifier_denial(&dir, &edits);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("0 worklisted"), "{}", o.stderr);
     let written = written(&dir);
