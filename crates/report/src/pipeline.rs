@@ -1500,22 +1500,28 @@ impl Tally {
         for d in diags {
             if d.severity == denali_x12::Severity::Error {
                 self.errors += 1;
-                if self
-                    .first
-                    .as_ref()
-                    .is_none_or(|f| d.position.offset < f.position.offset)
-                {
-                    self.first = Some(d);
-                }
+                self.keep_earlier(d);
             }
         }
     }
 
     /// Adds another part of the same input (its sets may be read in any order).
     fn add(&mut self, other: Tally) {
-        let errors = self.errors + other.errors;
-        self.note(other.first.into_iter().collect());
-        self.errors = errors;
+        self.errors += other.errors;
+        if let Some(d) = other.first {
+            self.keep_earlier(d);
+        }
+    }
+
+    /// Makes `d` the first unless one earlier in the file is kept.
+    fn keep_earlier(&mut self, d: denali_x12::Diagnostic) {
+        if self
+            .first
+            .as_ref()
+            .is_none_or(|f| d.position.offset < f.position.offset)
+        {
+            self.first = Some(d);
+        }
     }
 
     /// The input's error, if there were any: `lead`, the first of them (with where it is; a

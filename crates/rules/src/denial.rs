@@ -893,10 +893,16 @@ fn hold_for_status(d: &mut Denial, status: &ClaimStatus) {
             "the claim is not final at this payer (CLP02); wait for its adjudication",
         ),
     };
+    reroute(d, route, why);
+    d.deadline = None;
+}
+
+/// Sends `d` to `route` instead of its codes' own, for the reason `why`: its proposals are
+/// dropped, and its summary says why and keeps what the codes alone would have done.
+fn reroute(d: &mut Denial, route: Route, why: &str) {
     d.corrections.route = route;
     d.corrections.summary = format!("{why} (the codes alone read: {})", d.corrections.summary);
     d.corrections.proposals.clear();
-    d.deadline = None;
 }
 
 /// How a triplet reads with its scope's remark codes: its group, its explanation, and whether
@@ -1088,12 +1094,11 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
         // denial to have taken, so a person reads the claim rather than resubmitting it.
         let synthesized = synthetic.as_ref().is_some_and(|s| std::ptr::eq(s, a));
         if synthesized && d.amount.is_zero() && c.plans {
-            d.corrections.route = Route::Review;
-            d.corrections.summary = format!(
-                "Review: CLP02 = 4, but the adjustments account for the whole charge (the codes alone read: {})",
-                d.corrections.summary
+            reroute(
+                &mut d,
+                Route::Review,
+                "Review: CLP02 = 4, but the adjustments account for the whole charge",
             );
-            d.corrections.proposals.clear();
         }
         denials.push(d);
     }
