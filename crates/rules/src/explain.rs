@@ -14,6 +14,10 @@
 //!    * **PR** + denial → a *patient-liability denial*: kind stays `denial` (the category keeps
 //!      saying why), route becomes `bill_patient`. We keep the denial kind so worklists still
 //!      see coverage problems (PR-27, PR-204, PR-50 with an ABN) but route them to the patient.
+//!      A reading whose route fixes or redirects the claim (`corrected_claim`, `new_claim`,
+//!      `void_and_new`, `bill_other_payer`: PR-31 member not identified, PR-22 another payer
+//!      primary) keeps that route: billing the patient for a claim with a wrong member id, or
+//!      one another plan owes, comes only after the fix fails.
 //!      PR + contractual → patient responsibility, `bill_patient`, not appealable.
 //!    * **CO** or **PI** + patient-responsibility CARC → contractual write-off (the patient may
 //!      not be billed under CO).
@@ -393,10 +397,21 @@ fn apply_group_override(reading: &mut Reading, o: &GroupOverride) {
 
 fn generic_group_rule(group: &GroupCode, reading: &mut Reading, steps: &mut Vec<String>) {
     match (group, reading.kind) {
-        (GroupCode::Pr, Kind::Denial) => {
-            reading.route = Route::BillPatient;
-            steps.push("PR group: patient-liability denial, bill the patient".to_string());
-        }
+        (GroupCode::Pr, Kind::Denial) => match reading.route {
+            // A claim with wrong data, or one another plan should pay, is fixed or sent on first:
+            // the patient owes the charge only if the fixed claim is denied again.
+            Route::CorrectedClaim | Route::NewClaim | Route::VoidAndNew | Route::BillOtherPayer => {
+                steps.push(format!(
+                    "PR group: patient-liability denial, but the claim can be put right first ({}); \
+                     bill the patient only if that fails",
+                    reading.route
+                ));
+            }
+            _ => {
+                reading.route = Route::BillPatient;
+                steps.push("PR group: patient-liability denial, bill the patient".to_string());
+            }
+        },
         (GroupCode::Pr, Kind::Contractual) => {
             reading.kind = Kind::PatientResponsibility;
             reading.class = Class::PatientResponsibility;

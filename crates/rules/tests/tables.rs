@@ -306,6 +306,40 @@ const CASES: &[Case] = &[
         R::BillPatient,
         true,
     ),
+    // PR on a claim that can be put right keeps the fix: the member id (31, 140), the other
+    // payer (22, 109). Billing the patient comes after, if the fixed claim is denied again.
+    case(
+        "PR-31",
+        DEN,
+        Some(Elig),
+        C::Eligibility,
+        R::CorrectedClaim,
+        true,
+    ),
+    case(
+        "PR-140",
+        DEN,
+        Some(Elig),
+        C::Eligibility,
+        R::CorrectedClaim,
+        true,
+    ),
+    case(
+        "PR-22",
+        DEN,
+        Some(Elig),
+        C::CoordinationOfBenefits,
+        R::BillOtherPayer,
+        true,
+    ),
+    case(
+        "PR-109",
+        DEN,
+        Some(Elig),
+        C::WrongPayer,
+        R::BillOtherPayer,
+        true,
+    ),
     case("CO-97", DEN, Some(Coding), C::Bundling, R::WriteOff, true),
     case(
         "PR-1",
@@ -997,7 +1031,23 @@ fn invariants_hold_for_every_code_and_group() {
                     assert_eq!(e.route, Route::NewClaim, "{label}");
                 }
                 if group == Some("PR") && e.kind == Kind::Denial && rarcs.is_empty() {
-                    assert_eq!(e.route, Route::BillPatient, "{label}");
+                    // The patient is billed, unless the claim can be fixed or sent to another
+                    // plan first: then the CARC's own route stands.
+                    if e.route != Route::BillPatient {
+                        let plain = rules.explain(None, Some(&carc.code), rarcs);
+                        assert_eq!(e.route, plain.route, "{label}");
+                        assert!(
+                            matches!(
+                                e.route,
+                                Route::CorrectedClaim
+                                    | Route::NewClaim
+                                    | Route::VoidAndNew
+                                    | Route::BillOtherPayer
+                            ),
+                            "{label}: {:?}",
+                            e.route
+                        );
+                    }
                 }
                 if group == Some("CO") {
                     assert_ne!(e.kind, Kind::PatientResponsibility, "{label}");
