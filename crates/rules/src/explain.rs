@@ -25,6 +25,8 @@
 //!      and ignored.
 //! 4. **RARCs with scope `always`** (MA130, N211, N111, MA44, N83, N704): their route applies to
 //!    denials and unknowns, and their appealable flag applies to every kind; any `false` wins.
+//!    A route that resubmits (MA130's new claim, N704's corrected claim) is not taken for a
+//!    duplicate (18) or a timely-filing denial (29): that claim would be denied again.
 //!    A reading such a remark makes not appealable is never routed `appeal`: it becomes `review`.
 //!
 //! Finally only denials (and unknowns) keep a category. The `reason` field lists each step that
@@ -310,8 +312,21 @@ impl RuleSet {
                     if let Some(route) = r.route
                         && reading.refinable()
                     {
-                        reading.route = route;
-                        changed.push(format!("route {route}"));
+                        if matches!(reading.class, Class::Duplicate | Class::TimelyFiling)
+                            && matches!(
+                                route,
+                                Route::NewClaim | Route::CorrectedClaim | Route::VoidAndNew
+                            )
+                        {
+                            // Sending a duplicate again, or a late claim anew, is denied again.
+                            changed.push(format!(
+                                "route {route} not taken: a {} is not resubmitted",
+                                reading.class
+                            ));
+                        } else {
+                            reading.route = route;
+                            changed.push(format!("route {route}"));
+                        }
                     }
                     if let Some(appealable) = r.appealable {
                         if !appealable {

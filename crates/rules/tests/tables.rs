@@ -340,6 +340,23 @@ const CASES: &[Case] = &[
         R::BillOtherPayer,
         true,
     ),
+    // MA130 (send a new claim) does not send a duplicate again, nor a late claim.
+    case(
+        "OA-18 MA130",
+        DEN,
+        Some(Subm),
+        C::Duplicate,
+        R::NoAction,
+        false,
+    ),
+    case(
+        "CO-29 MA130",
+        DEN,
+        Some(Subm),
+        C::TimelyFiling,
+        R::WriteOff,
+        false,
+    ),
     case("CO-97", DEN, Some(Coding), C::Bundling, R::WriteOff, true),
     case(
         "PR-1",
@@ -1028,7 +1045,17 @@ fn invariants_hold_for_every_code_and_group() {
                     assert!(!e.appealable, "{label}");
                 }
                 if rarcs.contains(&"MA130") && e.kind == Kind::Denial {
-                    assert_eq!(e.route, Route::NewClaim, "{label}");
+                    if matches!(e.class, Class::Duplicate | Class::TimelyFiling) {
+                        assert!(
+                            !matches!(
+                                e.route,
+                                Route::NewClaim | Route::CorrectedClaim | Route::VoidAndNew
+                            ),
+                            "{label}: a duplicate or late claim is not resubmitted"
+                        );
+                    } else {
+                        assert_eq!(e.route, Route::NewClaim, "{label}");
+                    }
                 }
                 if group == Some("PR") && e.kind == Kind::Denial && rarcs.is_empty() {
                     // The patient is billed, unless the claim can be fixed or sent to another
