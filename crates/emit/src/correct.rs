@@ -83,9 +83,11 @@ use denali_rules::{
     Action, Assessment, ClaimAssessment, Context, Deadline, Denial, Outcome, Proposal, Route,
     assess, assess_with_kind,
 };
-use denali_x12::claim::{ClaimKind, ClaimWithContext, FrequencyCode, Loop, LoopId, OwnedSegment};
+use denali_x12::claim::{
+    Claim837Set, ClaimKind, ClaimWithContext, FrequencyCode, Loop, LoopId, OwnedSegment,
+};
 use denali_x12::remit::{ClaimPayment, Remittance, ServicePayment};
-use denali_x12::{Delimiters, Event, ParseOptions, Reader, Severity};
+use denali_x12::{Delimiters, Diagnostic, Event, ParseOptions, Reader, Severity};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -471,6 +473,27 @@ struct Original {
     file: usize,
     claim: ClaimWithContext,
     envelope: Option<Envelope>,
+    /// Its transaction set was read with errors (cut short, a segment out of place, a count
+    /// that disagrees): what a replacement would carry may be missing or wrong.
+    damaged: bool,
+}
+
+/// Whether an error of the read lies in `set`: from its ST to its SE, or after its last
+/// segment when the input ended before SE (a file cut short).
+fn set_damaged(set: &Claim837Set, errors: &[&Diagnostic]) -> bool {
+    if errors.is_empty() {
+        return false;
+    }
+    let Some(first) = set.st().map(|s| s.position().segment_index) else {
+        return true;
+    };
+    let count = u32::try_from(set.segment_count()).unwrap_or(u32::MAX);
+    let last = first.saturating_add(count.saturating_sub(1));
+    let ended_early = set.trailer().first("SE").is_none();
+    errors.iter().any(|d| {
+        let at = d.position.segment_index;
+        at == 0 || (first..=last).contains(&at) || (ended_early && at > last)
+    })
 }
 
 fn read_remits(
@@ -553,13 +576,18 @@ fn read_originals(
                 continue;
             }
         };
-        let errors = diags
+        let errors: Vec<&Diagnostic> = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .count();
-        if errors > 0 {
-            out.warnings
-                .push(format!("{name}: read with {errors} error(s)"));
+            .collect();
+        if !errors.is_empty() {
+            out.input_errors.push(InputError {
+                file: name.to_string(),
+                message: format!(
+                    "read with {} error(s); claims of the damaged transaction sets are worklisted, not corrected (`denali validate` lists the errors)",
+                    errors.len()
+                ),
+            });
         }
         if doc.claim_sets().next().is_none() {
             out.input_errors.push(InputError {
@@ -578,6 +606,7 @@ fn read_originals(
                     _ => None,
                 };
                 for set in g.sets.iter().filter_map(Transaction::as_claim) {
+                    let damaged = set_damaged(set, &errors);
                     for c in set.claims() {
                         let Some(pcn) = c.patient_control_number().filter(|p| wanted.contains(*p))
                         else {
@@ -590,6 +619,7 @@ fn read_originals(
                             file: fi,
                             claim: cwc,
                             envelope: envelope.clone(),
+                            damaged,
                         });
                     }
                 }
@@ -678,11 +708,103 @@ enum Choice<'o> {
     /// Every 837 claim with its CLM01 was sent to another payer: the payer named (NM103, else
     /// NM109) of the last one read.
     OtherPayer(String),
+    /// Every 837 claim with its CLM01 (sent to this payer) is another claim: its charge, its
+    /// service lines and its patient disagree with the 835's. What the last one read was.
+    Mismatch(String),
+}
+
+/// Letters only, upper case, for comparing names: `O'Brien` and `OBRIEN` agree.
+fn name_word(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// How an 837 claim with the 835 claim's CLM01 agrees with it on what CLM01 does not say:
+/// the patient, the charge and the services. CLM01 is often the patient's account number, so
+/// two visits (or two patients, at a practice that numbers accounts per family) can share it.
+struct Fit {
+    /// The 835's patient last name (NM1*QC, or NM1*74's correction) is the 837 patient's
+    /// (2010CA, else 2010BA); `None` when either side gives none.
+    same_patient: Option<bool>,
+    /// CLM02 = CLP03.
+    same_charge: bool,
+    /// How many of the 835's service lines have their 837 line (REF*6R, else code, date and
+    /// charge).
+    lines_matched: usize,
+    /// The 835's service lines.
+    lines: usize,
+}
+
+impl Fit {
+    fn of(o: &Original, cp: &ClaimPayment) -> Fit {
+        let view = o.claim.view();
+        let theirs = view
+            .patient()
+            .and_then(|p| p.name())
+            .or_else(|| view.subscriber().and_then(|s| s.name()))
+            .and_then(|n| n.name())
+            .map(name_word)
+            .filter(|w| !w.is_empty());
+        let ours: Vec<String> = [cp.patient.as_deref(), cp.corrected_insured.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.last.as_deref())
+            .map(name_word)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let same_patient = match theirs {
+            Some(t) if !ours.is_empty() => Some(ours.contains(&t)),
+            _ => None,
+        };
+        Fit {
+            same_patient,
+            same_charge: view.total_charge() == Some(cp.total_charge),
+            lines_matched: match_lines(cp, &o.claim).iter().flatten().count(),
+            lines: cp.service_lines.len(),
+        }
+    }
+
+    /// Nothing corroborates the match and something contradicts it: another charge, and no
+    /// service line in common (or, for a claim paid without lines, another patient).
+    fn is_other_claim(&self) -> bool {
+        !self.same_charge
+            && self.lines_matched == 0
+            && (self.lines > 0 || self.same_patient == Some(false))
+    }
+
+    /// Better fits sort higher: the patient first, then the lines, then the charge.
+    fn rank(&self) -> (bool, usize, bool) {
+        (
+            self.same_patient != Some(false),
+            self.lines_matched,
+            self.same_charge,
+        )
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.same_charge {
+            parts.push("a different charge".to_string());
+        }
+        if self.lines > 0 {
+            parts.push(format!(
+                "{} of the 835's {} service lines",
+                self.lines_matched, self.lines
+            ));
+        }
+        if self.same_patient == Some(false) {
+            parts.push("another patient".to_string());
+        }
+        parts.join(", ")
+    }
 }
 
 /// The original for an 835 claim: no voids; one sent to the 835's payer (a claim that went to
-/// the primary and then the secondary payer has one CLM01 and two 837s); CLM02 = CLP03
-/// preferred; the last in input order.
+/// the primary and then the secondary payer has one CLM01 and two 837s); one that is this
+/// claim by its patient, lines and charge ([`Fit`]), the best fit; among equal fits the last
+/// in input order (a later replacement of the same claim).
 fn choose<'o>(
     candidates: &'o [Original],
     cp: &ClaimPayment,
@@ -718,24 +840,42 @@ fn choose<'o>(
             .unwrap_or_default();
         return Choice::OtherPayer(named);
     }
-    let same_charge: Vec<&Original> = usable
-        .iter()
-        .copied()
-        .filter(|o| o.claim.view().total_charge() == Some(cp.total_charge))
-        .collect();
-    let pool = if same_charge.is_empty() {
-        &usable
-    } else {
-        &same_charge
+    let fits: Vec<(&Original, Fit)> = usable.iter().map(|o| (*o, Fit::of(o, cp))).collect();
+    let mut best: Option<&(&Original, Fit)> = None;
+    let mut ties = 0;
+    for f in fits.iter().filter(|(_, f)| !f.is_other_claim()) {
+        match best {
+            Some(b) if f.1.rank() < b.1.rank() => {}
+            Some(b) if f.1.rank() == b.1.rank() => {
+                ties += 1;
+                best = Some(f);
+            }
+            _ => {
+                ties = 1;
+                best = Some(f);
+            }
+        }
+    }
+    let Some((found, fit)) = best else {
+        let last = fits.last().map(|(_, f)| f.describe()).unwrap_or_default();
+        return Choice::Mismatch(last);
     };
-    if pool.len() > 1 {
+    if ties > 1 {
         notes.push(format!(
-            "{} 837 claims have CLM01 {}; the last one read was used",
-            pool.len(),
+            "{ties} 837 claims with CLM01 {} fit the remittance equally; the last one read was used",
+            cp.patient_control_number
+        ));
+    } else if fits.len() > 1 {
+        notes.push(format!(
+            "{} 837 claims have CLM01 {}; the one that fits the remittance best was used",
+            fits.len(),
             cp.patient_control_number
         ));
     }
-    pool.last().copied().map_or(Choice::Missing, Choice::Found)
+    if !fit.same_charge {
+        notes.push("the original's CLM02 differs from the 835's CLP03".to_string());
+    }
+    Choice::Found(found)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1601,6 +1741,17 @@ pub fn correct(
                 out.claims.push(o);
                 continue;
             }
+            Choice::Mismatch(how) => {
+                o.disposition = Disposition::Worklisted;
+                o.reason = "original 837 does not match the remittance".to_string();
+                o.needed = vec![format!(
+                    "original 837 does not match the remittance: the 837 claim with CLM01 {} has {how}; give the 837 this payer adjudicated",
+                    o.claim
+                )];
+                o.needed.extend(summaries(&inferred.denials, |_| true));
+                out.claims.push(o);
+                continue;
+            }
             Choice::OtherPayer(named) => {
                 o.disposition = Disposition::Worklisted;
                 o.reason = "original 837 sent to another payer".to_string();
@@ -1624,6 +1775,18 @@ pub fn correct(
         };
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
+        if orig.damaged {
+            o.disposition = Disposition::Worklisted;
+            o.reason = "original 837 read with errors".to_string();
+            o.needed = vec![format!(
+                "original 837 read with errors: the transaction set holding CLM01 {} is damaged (cut short, or a segment or count is wrong), so a replacement could drop or garble what the payer adjudicated; repair {} and run again",
+                o.claim,
+                o.claims_file.as_deref().unwrap_or("the 837")
+            )];
+            o.needed.extend(summaries(&inferred.denials, |_| true));
+            out.claims.push(o);
+            continue;
+        }
         // Assess again with the original's kind when the 835 suggested another.
         let kind = orig.claim.kind.map(|k| match k {
             ClaimKind::Professional => denali_rules::ClaimKind::Professional,

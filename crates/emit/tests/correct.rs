@@ -583,3 +583,110 @@ fn pyx12_accepts_every_written_file() {
     );
     assert_eq!(text.matches(": OK (pyx12").count(), paths.len(), "{text}");
 }
+
+/// `correct` on summit.835 against the given 837s (name, bytes), with the fixture's edits.
+fn correct_against(claims: &[(&str, Vec<u8>)]) -> CorrectOutcome {
+    let ctx = Context::new(now().date());
+    let remit = read("summit.835");
+    let remits = [("summit.835", remit.as_slice())];
+    let claims: Vec<(&str, &[u8])> = claims.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let edits = Edits::from_toml(&String::from_utf8(read("edits.toml")).unwrap()).unwrap();
+    let mut numbers = SequentialControlNumbers::starting_at(5001);
+    correct(
+        &remits,
+        &claims,
+        &edits,
+        &ctx,
+        &CorrectOptions::new(now()),
+        &mut numbers,
+    )
+}
+
+/// clinic-837p.837 with PCN7002 made another visit of another patient under the same CLM01:
+/// another name, charge, procedure, date and line control number.
+fn another_visit_as_pcn7002() -> Vec<u8> {
+    let text = String::from_utf8(read("clinic-837p.837")).unwrap();
+    let swaps = [
+        (
+            "NM1*IL*1*ROE*RICHARD****MI*W700000002~",
+            "NM1*IL*1*QUINN*ALMA****MI*W700000777~",
+        ),
+        ("CLM*PCN7002*150*", "CLM*PCN7002*450*"),
+        (
+            "SV1*HC:99213*150*UN*1***1~\nDTP*472*D8*20250204~\nREF*6R*PCN7002L1~",
+            "SV1*HC:99214*450*UN*1***1~\nDTP*472*D8*20250304~\nREF*6R*PCN7002X1~",
+        ),
+    ];
+    let mut out = text.clone();
+    for (from, to) in swaps {
+        assert_eq!(out.matches(from).count(), 1, "{from}");
+        out = out.replace(from, to);
+    }
+    out.into_bytes()
+}
+
+/// Regression: an 835 claim was matched to an 837 claim by CLM01 alone, the last one read.
+/// With two 837 claims under one CLM01 (an account number shared by two visits), the
+/// replacement was built from the other visit, for another patient, under this claim's ICN.
+#[test]
+fn the_original_is_the_claim_that_fits_the_remittance_not_the_last_read() {
+    for claims in [
+        vec![
+            ("clinic-837p.837", read("clinic-837p.837")),
+            ("other-visit.837", another_visit_as_pcn7002()),
+        ],
+        vec![
+            ("other-visit.837", another_visit_as_pcn7002()),
+            ("clinic-837p.837", read("clinic-837p.837")),
+        ],
+    ] {
+        let out = correct_against(&claims);
+        let c = claim(&out, "PCN7002");
+        assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+        assert_eq!(c.claims_file.as_deref(), Some("clinic-837p.837"));
+        assert!(
+            c.notes
+                .iter()
+                .any(|n| n == "2 837 claims have CLM01 PCN7002; the one that fits the remittance best was used"),
+            "{:?}",
+            c.notes
+        );
+    }
+
+    // The other visit alone is not this claim: worklisted, saying what disagrees.
+    let out = correct_against(&[("other-visit.837", another_visit_as_pcn7002())]);
+    let c = claim(&out, "PCN7002");
+    assert_eq!(c.disposition, Disposition::Worklisted);
+    assert_eq!(c.reason, "original 837 does not match the remittance");
+    assert!(
+        c.needed[0]
+            .contains("has a different charge, 0 of the 835's 1 service lines, another patient"),
+        "{:?}",
+        c.needed
+    );
+    assert!(c.written.is_empty());
+}
+
+/// Regression: an original 837 cut short (no SE, GE, IEA) was read with a warning and its
+/// claim written as a replacement missing the lines after the cut, exit 0.
+#[test]
+fn an_original_read_with_errors_is_worklisted_and_fails_the_run() {
+    let text = String::from_utf8(read("clinic-837p.837")).unwrap();
+    let cut = text.find("REF*6R*PCN7002L1~").unwrap();
+    let out = correct_against(&[("cut.837", text.as_bytes()[..cut].to_vec())]);
+    assert!(out.failed(), "a damaged input fails the run");
+    assert!(
+        out.input_errors[0]
+            .message
+            .starts_with("read with 3 error(s)"),
+        "{:?}",
+        out.input_errors
+    );
+    let c = claim(&out, "PCN7002");
+    assert_eq!(c.disposition, Disposition::Worklisted);
+    assert_eq!(c.reason, "original 837 read with errors");
+    assert!(
+        out.files.is_empty(),
+        "nothing is written from a damaged set"
+    );
+}
