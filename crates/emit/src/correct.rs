@@ -1470,9 +1470,19 @@ fn group_key(o: &Original) -> Vec<String> {
     };
     let isa = o.envelope.as_ref().map(|e| &e.isa);
     let gs = o.envelope.as_ref().map(|e| &e.gs);
+    // BHT06 (CH chargeable, RP reporting/encounter) is said once per set: an encounter written
+    // under a chargeable set's BHT would be paid as a claim, and the other way round.
+    let bht06 = c
+        .header
+        .first("BHT")
+        .and_then(|s| s.element(6))
+        .and_then(|e| e.as_str())
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
     vec![
         c.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
         c.version.clone(),
+        bht06,
         el(isa, 5),
         el(isa, 6),
         el(isa, 7),

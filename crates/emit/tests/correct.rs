@@ -690,3 +690,94 @@ fn an_original_read_with_errors_is_worklisted_and_fails_the_run() {
         "nothing is written from a damaged set"
     );
 }
+
+/// Regression: a chargeable claim (BHT06 CH) and an encounter (RP) from the same submitter
+/// were written into one set under the first one's BHT: the encounter went out as a claim.
+#[test]
+fn a_chargeable_claim_and_an_encounter_are_written_in_separate_sets() {
+    let claim_837 = |bht06: &str, clm01: &str| -> Vec<u8> {
+        [
+            "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250101*1200*^*00501*000000301*0*T*:~",
+            "GS*HC*SUBMITTER*RECEIVER*20250101*1200*301*X*005010X222A1~",
+            "ST*837*0001*005010X222A1~",
+            &format!("BHT*0019*00*B1*20250101*1200*{bht06}~"),
+            "NM1*41*2*CLINIC*****46*SUBMITTER~PER*IC*BILLING*TE*9075550150~",
+            "NM1*40*2*RECEIVER*****46*RECEIVER~HL*1**20*1~",
+            "NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*ANCHORAGE*AK*99501~REF*EI*123456789~",
+            "HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~N3*1 A ST~",
+            "N4*ANCHORAGE*AK*99501~DMG*D8*19800101*F~NM1*PR*2*ACME HEALTH*****PI*ACME1~",
+            &format!("CLM*{clm01}*100***11:B:1*Y*A*Y*Y~"),
+            "HI*ABK:J069~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250105~",
+            "SE*23*0001~GE*1*301~IEA*1*000000301~",
+        ]
+        .concat()
+        .into_bytes()
+    };
+    let denial = |clm01: &str| {
+        format!(
+            "CLP*{clm01}*1*100*0**12*ICN{clm01}*11*1~CAS*CO*197*100~NM1*QC*1*DOE*JANE****MI*M1~\
+             SVC*HC:99213*100*0~DTM*472*20250105~"
+        )
+    };
+    let remit = [
+        "ISA*00*          *00*          *ZZ*ACME1          *ZZ*DENALI         *250314*1200*^*00501*000000901*0*T*:~",
+        "GS*HP*ACME1*DENALI*20250314*1200*901*X*005010X221A1~ST*835*0001~",
+        "BPR*I*0*C*NON************20250314~TRN*1*TRACE000000901*10000ACME1~DTM*405*20250314~",
+        "N1*PR*ACME HEALTH~REF*2U*ACME1~PER*BL*EDI*TE*9075550100~N1*PE*DENALI*XX*1900000013~LX*1~",
+        &denial("CHG1"),
+        &denial("ENC1"),
+        "SE*20*0001~GE*1*901~IEA*1*000000901~",
+    ]
+    .concat();
+    let edits = Edits::from_toml(
+        "[[edit]]\nclaim = \"CHG1\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n\
+         [[edit]]\nclaim = \"ENC1\"\nfield = \"2300 REF*G1\"\nvalue = \"A2\"\n",
+    )
+    .unwrap();
+    let (chargeable, encounter) = (claim_837("CH", "CHG1"), claim_837("RP", "ENC1"));
+    let remits = [("acme.835", remit.as_bytes())];
+    let claims = [
+        ("chargeable.837", chargeable.as_slice()),
+        ("encounter.837", encounter.as_slice()),
+    ];
+    let mut numbers = SequentialControlNumbers::starting_at(1);
+    let ctx = Context::new(now().date());
+    let out = correct(
+        &remits,
+        &claims,
+        &edits,
+        &ctx,
+        &CorrectOptions::new(now()),
+        &mut numbers,
+    );
+    assert_eq!(out.files.len(), 2, "{:#?}", out.claims);
+    let sets: Vec<Vec<Claim837Set>> = out
+        .files
+        .iter()
+        .map(|f| reparse(&f.name, &f.bytes))
+        .collect();
+    let bht06 = |set: &Claim837Set| {
+        let bht = set.bht().unwrap();
+        let e = bht.element(6).unwrap();
+        e.as_str().unwrap().to_string()
+    };
+    let mut seen: Vec<(String, Vec<String>)> = sets
+        .iter()
+        .flatten()
+        .map(|s| {
+            let claims = s
+                .claims()
+                .filter_map(|c| c.patient_control_number().map(str::to_string))
+                .collect();
+            (bht06(s), claims)
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("CH".to_string(), vec!["CHG1".to_string()]),
+            ("RP".to_string(), vec!["ENC1".to_string()])
+        ]
+    );
+}
