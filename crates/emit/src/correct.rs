@@ -1139,6 +1139,35 @@ struct ClaimInput<'a> {
     edits: Vec<&'a Edit>,
 }
 
+/// When the payer split the claim (MA15 in MOA/MIA, or another claim of the remittance with
+/// this CLM01 and another ICN) and some of the original's service lines are not this part's:
+/// why a claim built from the whole original cannot go out. A replacement or a void acts on
+/// everything under the ICN it names, and a new claim bills every line it carries, so the
+/// lines paid under the other ICN would be billed again.
+fn split_apart(cp: &ClaimPayment, orig: &Original, rem: &Remittance) -> Option<String> {
+    if cp.service_lines.is_empty() {
+        return None;
+    }
+    let flagged = cp.remarks.iter().any(|r| r.code.as_str() == "MA15");
+    let sibling = rem.claims.iter().any(|other| {
+        other.patient_control_number == cp.patient_control_number
+            && other.payer_claim_control_number != cp.payer_claim_control_number
+    });
+    if !flagged && !sibling {
+        return None;
+    }
+    let lines = orig.claim.view().lines().count();
+    let matched = match_lines(cp, &orig.claim).iter().flatten().count();
+    if matched >= lines {
+        return None;
+    }
+    Some(format!(
+        "split claim: the payer adjudicated {} of the original's {lines} service lines under ICN {}, the rest under another; a claim built from the whole original would bill those again: send one with this part's lines only",
+        matched,
+        cp.payer_claim_control_number.as_deref().unwrap_or("(none)")
+    ))
+}
+
 fn decide(input: &ClaimInput<'_>) -> Decision {
     let denials = &input.ca.denials;
     let original = &input.original.claim;
@@ -1785,6 +1814,14 @@ pub fn correct(
         };
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
+        if let Some(why) = split_apart(cp, orig, &t.rem) {
+            o.disposition = Disposition::Worklisted;
+            o.reason = "split claim: part of the original was adjudicated apart".to_string();
+            o.needed = vec![why];
+            o.needed.extend(summaries(&inferred.denials, |_| true));
+            out.claims.push(o);
+            continue;
+        }
         if orig.damaged {
             o.disposition = Disposition::Worklisted;
             o.reason = "original 837 read with errors".to_string();

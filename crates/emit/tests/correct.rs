@@ -781,3 +781,64 @@ fn a_chargeable_claim_and_an_encounter_are_written_in_separate_sets() {
         ]
     );
 }
+
+/// Regression: the payer split a two-line claim (MA15) and paid line 1 under one ICN, denied
+/// line 2 under another; the replacement of the denied part carried both lines, billing the
+/// paid one again.
+#[test]
+fn a_split_claim_is_not_replaced_with_the_lines_paid_apart() {
+    let original = [
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250101*1200*^*00501*000000301*0*T*:~",
+        "GS*HC*SUBMITTER*RECEIVER*20250101*1200*301*X*005010X222A1~ST*837*0001*005010X222A1~",
+        "BHT*0019*00*B1*20250101*1200*CH~NM1*41*2*CLINIC*****46*SUBMITTER~PER*IC*BILLING*TE*9075550150~",
+        "NM1*40*2*RECEIVER*****46*RECEIVER~HL*1**20*1~",
+        "NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*ANCHORAGE*AK*99501~REF*EI*123456789~",
+        "HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~N3*1 A ST~",
+        "N4*ANCHORAGE*AK*99501~DMG*D8*19800101*F~NM1*PR*2*ACME HEALTH*****PI*ACME1~",
+        "CLM*SPLIT1*180***11:B:1*Y*A*Y*Y~HI*ABK:J069~",
+        "LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250105~REF*6R*S1~",
+        "LX*2~SV1*HC:81002*80*UN*1***1~DTP*472*D8*20250105~REF*6R*S2~",
+        "SE*27*0001~GE*1*301~IEA*1*000000301~",
+    ]
+    .concat();
+    let remit = [
+        "ISA*00*          *00*          *ZZ*ACME1          *ZZ*DENALI         *250314*1200*^*00501*000000901*0*T*:~",
+        "GS*HP*ACME1*DENALI*20250314*1200*901*X*005010X221A1~ST*835*0001~",
+        "BPR*I*100*C*NON************20250314~TRN*1*TRACE000000901*10000ACME1~DTM*405*20250314~",
+        "N1*PR*ACME HEALTH~REF*2U*ACME1~N1*PE*DENALI*XX*1900000013~LX*1~",
+        "CLP*SPLIT1*1*100*100**12*ICNA*11*1~MOA***MA15~NM1*QC*1*DOE*JANE****MI*M1~",
+        "SVC*HC:99213*100*100~DTM*472*20250105~REF*6R*S1~",
+        "CLP*SPLIT1*1*80*0**12*ICNB*11*1~MOA***MA15~NM1*QC*1*DOE*JANE****MI*M1~",
+        "SVC*HC:81002*80*0~DTM*472*20250105~CAS*CO*197*80~REF*6R*S2~",
+        "SE*20*0001~GE*1*901~IEA*1*000000901~",
+    ]
+    .concat();
+    let edits = Edits::from_toml(
+        "[[edit]]\nclaim = \"SPLIT1\"\nfield = \"2300 REF*G1\"\nvalue = \"AUTH1\"\n",
+    )
+    .unwrap();
+    let mut numbers = SequentialControlNumbers::starting_at(1);
+    let out = correct(
+        &[("acme.835", remit.as_bytes())],
+        &[("clinic.837", original.as_bytes())],
+        &edits,
+        &Context::new(now().date()),
+        &CorrectOptions::new(now()),
+        &mut numbers,
+    );
+    let c = claim(&out, "SPLIT1");
+    assert_eq!(c.payer_claim_number.as_deref(), Some("ICNB"));
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert_eq!(
+        c.reason,
+        "split claim: part of the original was adjudicated apart"
+    );
+    assert!(
+        c.needed[0].starts_with(
+            "split claim: the payer adjudicated 1 of the original's 2 service lines under ICN ICNB"
+        ),
+        "{:?}",
+        c.needed
+    );
+    assert!(out.files.is_empty());
+}
