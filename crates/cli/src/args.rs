@@ -245,17 +245,21 @@ pub struct CorrectArgs {
     #[arg(long, value_name = "FILE")]
     pub edits: Option<PathBuf>,
     /// Directory for the corrected 837 files (`corrected-837P-0001.x12`…) and the worklist
-    /// (`worklist.csv` or `worklist.json`); existing files of the same name are replaced.
+    /// (`worklist.csv` or `worklist.json`); existing files of the same name are replaced. A
+    /// corrected file of an earlier run that this run would not replace is refused (exit 2):
+    /// sending the directory would send it again.
     #[arg(long, value_name = "DIR", default_value = "corrected")]
     pub out: PathBuf,
     /// Worklist format for claims that still need a person.
     #[arg(long, value_enum, default_value_t = WorklistFormat::Csv)]
     pub worklist_format: WorklistFormat,
     /// First interchange control number to use (fresh numbers count up from here; ISA13 holds
-    /// nine digits, so 1 to 999999999).
-    #[arg(long, value_name = "N", default_value_t = 1,
+    /// nine digits, so 1 to 999999999). Default: the seconds since 2020-01-01 00:00 UTC, so
+    /// runs a few seconds apart never reuse a number (receivers reject a repeated ISA13);
+    /// give N to continue the sequence your translator keeps.
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=999_999_999))]
-    pub control_number: u64,
+    pub control_number: Option<u64>,
     /// Rule sources.
     #[command(flatten)]
     pub rules: RulesArgs,

@@ -166,7 +166,7 @@ fn json_worklist_and_exit_codes() {
             "fixtures/correct/summit.835",
         ])
         .args(["--claims", "fixtures/correct/clinic-837p.837", "--out"])
-        .arg(&dir)
+        .arg(dir.join("one-missing"))
         .output()
         .unwrap();
     assert_eq!(
@@ -174,7 +174,7 @@ fn json_worklist_and_exit_codes() {
         Some(1),
         "a missing input fails the run but not the others"
     );
-    assert!(dir.join("corrected-837P-0001.x12").is_file());
+    assert!(dir.join("one-missing/corrected-837P-0001.x12").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -36,16 +36,29 @@ pub fn run(args: &CorrectArgs) -> io::Result<ExitCode> {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let mut numbers = SequentialControlNumbers::starting_at(args.control_number);
+    let now = now();
+    let first = args
+        .control_number
+        .unwrap_or_else(|| clock_control_number(now));
+    let mut numbers = SequentialControlNumbers::starting_at(first);
     let out = correct(
         &remit_refs,
         &claim_refs,
         &edits,
         &ctx,
-        &CorrectOptions::new(now()),
+        &CorrectOptions::new(now),
         &mut numbers,
     );
 
+    let stale = earlier_files(&args.out, &out);
+    if !stale.is_empty() {
+        eprintln!(
+            "denali: {} holds corrected 837s of an earlier run that this run would not replace ({}): sending the directory would send them again; move them away or choose another --out",
+            args.out.display(),
+            stale.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("denali: cannot create {}: {e}", args.out.display());
         return Ok(ExitCode::from(1));
@@ -149,6 +162,31 @@ fn now() -> NaiveDateTime {
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map(|t| t.naive_utc())
         .unwrap_or_else(|| chrono::Local::now().naive_local())
+}
+
+/// The default first control number: seconds since 2020-01-01 00:00 UTC (`now` read as
+/// UTC), kept within ISA13's nine digits.
+fn clock_control_number(now: NaiveDateTime) -> u64 {
+    let epoch = NaiveDate::from_ymd_opt(2020, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or(now);
+    let secs = u64::try_from((now - epoch).num_seconds()).unwrap_or(0);
+    secs % 999_999_999 + 1
+}
+
+/// Corrected 837s (`corrected-*.x12`) already in `dir` that this run will not overwrite.
+fn earlier_files(dir: &Path, out: &CorrectOutcome) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with("corrected-") && n.ends_with(".x12"))
+        .filter(|n| !out.files.iter().any(|f| &f.name == n))
+        .collect();
+    stale.sort();
+    stale
 }
 
 fn read_all(paths: &[PathBuf], failed: &mut bool) -> Vec<(String, Vec<u8>)> {
