@@ -466,6 +466,9 @@ struct RemitTx {
     rem: Remittance,
     assessed: Assessment,
     by_kind: HashMap<denali_rules::ClaimKind, Assessment>,
+    /// The set was read with errors (an amount that is not a number, a set cut short): what
+    /// it says of a claim may be incomplete or wrong, so no claim is corrected from it.
+    damaged: bool,
 }
 
 /// An 837 claim that a denial may point at.
@@ -506,6 +509,19 @@ fn read_remits(
     for (fi, (name, bytes)) in remits.iter().enumerate() {
         let mut reader = Reader::from_slice_with(bytes, opts.parse.clone());
         let mut found = false;
+        // Envelope errors (a set cut short, a count that disagrees) are the reader's; the
+        // ones that come with a set damage it, and one at the end of the input (no SE) the
+        // last set read.
+        let mut seen = 0;
+        let mut envelope_errors = |diags: &[Diagnostic]| -> usize {
+            let total = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let new = total.saturating_sub(seen);
+            seen = total;
+            new
+        };
         loop {
             match reader.next_event() {
                 Ok(Some(Event::Transaction(tx))) => {
@@ -518,15 +534,19 @@ fn read_remits(
                     }
                     found = true;
                     let (rem, diags) = denali_x12::remit::parse_835(&tx, &opts.parse);
+                    let control = tx.control_number.to_string();
                     let errors = diags
                         .iter()
                         .filter(|d| d.severity == Severity::Error)
-                        .count();
+                        .count()
+                        + envelope_errors(reader.diagnostics());
                     if errors > 0 {
-                        out.warnings.push(format!(
-                            "{name}: 835 {} read with {errors} error(s)",
-                            tx.control_number
-                        ));
+                        out.input_errors.push(InputError {
+                            file: name.to_string(),
+                            message: format!(
+                                "835 {control} read with {errors} error(s); its denied claims are worklisted, not corrected (`denali validate` lists the errors)"
+                            ),
+                        });
                     }
                     let assessed = assess(&rem, ctx);
                     txs.push(RemitTx {
@@ -534,10 +554,35 @@ fn read_remits(
                         rem,
                         assessed,
                         by_kind: HashMap::new(),
+                        damaged: errors > 0,
                     });
                 }
-                Ok(Some(_)) => {}
-                Ok(None) => break,
+                Ok(Some(_)) => {
+                    let errors = envelope_errors(reader.diagnostics());
+                    if errors > 0 {
+                        out.input_errors.push(InputError {
+                            file: name.to_string(),
+                            message: format!(
+                                "{errors} envelope error(s) (`denali validate` lists them)"
+                            ),
+                        });
+                    }
+                }
+                Ok(None) => {
+                    let errors = envelope_errors(reader.diagnostics());
+                    if errors > 0 {
+                        if let Some(t) = txs.last_mut().filter(|t| t.file == fi) {
+                            t.damaged = true;
+                        }
+                        out.input_errors.push(InputError {
+                            file: name.to_string(),
+                            message: format!(
+                                "{errors} error(s) at the end of the input (cut short?); the claims of its last 835 are worklisted, not corrected (`denali validate` lists the errors)"
+                            ),
+                        });
+                    }
+                    break;
+                }
                 Err(e) => {
                     out.input_errors.push(InputError {
                         file: name.to_string(),
@@ -1762,6 +1807,17 @@ pub fn correct(
         if inferred.outcome == Outcome::Pending {
             o.reason =
                 "pending at the payer (not final): wait for the final adjudication".to_string();
+            out.claims.push(o);
+            continue;
+        }
+        if t.damaged {
+            o.disposition = Disposition::Worklisted;
+            o.reason = "835 read with errors".to_string();
+            o.needed = vec![format!(
+                "835 read with errors: the remittance holding claim {} is damaged (cut short, or a value unreadable), so what it says of the claim may be incomplete; repair it or ask the payer for a clean copy",
+                o.claim
+            )];
+            o.needed.extend(summaries(&inferred.denials, |_| true));
             out.claims.push(o);
             continue;
         }

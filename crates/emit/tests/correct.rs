@@ -842,3 +842,51 @@ fn a_split_claim_is_not_replaced_with_the_lines_paid_apart() {
     );
     assert!(out.files.is_empty());
 }
+
+/// Regression: an 835 cut short (no SE, GE, IEA), or with an amount that is not a number, was
+/// read without a word (or with a warning) and its denials corrected as read: the last claim
+/// of a cut set may have lost its lines and adjustments. Its denied claims are now worklisted
+/// and the run fails.
+#[test]
+fn a_remittance_read_with_errors_corrects_nothing_and_fails_the_run() {
+    let remit = read("summit.835");
+    let text = String::from_utf8(remit.clone()).unwrap();
+    let cut_at = text.find("CLP*PCN7004").unwrap();
+    let unreadable = text.replacen("CLP*PCN7002*1*150*0", "CLP*PCN7002*1*15,0*0", 1);
+    assert_ne!(unreadable, text);
+    let claims = [("clinic-837p.837", read("clinic-837p.837"))];
+    let claims: Vec<(&str, &[u8])> = claims.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    for (what, bytes) in [
+        ("cut short", remit[..cut_at].to_vec()),
+        ("unreadable amount", unreadable.into_bytes()),
+    ] {
+        let mut numbers = SequentialControlNumbers::starting_at(1);
+        let out = correct(
+            &[("summit.835", bytes.as_slice())],
+            &claims,
+            &Edits::from_toml(&String::from_utf8(read("edits.toml")).unwrap()).unwrap(),
+            &Context::new(now().date()),
+            &CorrectOptions::new(now()),
+            &mut numbers,
+        );
+        assert!(out.failed(), "{what}");
+        assert!(
+            out.input_errors[0]
+                .message
+                .starts_with("835 0001 read with 1 error(s)"),
+            "{what}: {:?}",
+            out.input_errors
+        );
+        assert!(!out.claims.is_empty(), "{what}");
+        for c in &out.claims {
+            assert_eq!(
+                c.disposition,
+                Disposition::Worklisted,
+                "{what}: {}",
+                c.claim
+            );
+            assert_eq!(c.reason, "835 read with errors", "{what}: {}", c.claim);
+        }
+        assert!(out.files.is_empty(), "{what}");
+    }
+}
