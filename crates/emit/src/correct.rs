@@ -1294,7 +1294,12 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
                 continue;
             };
             let unmatched = line_loop && d.line_index.is_some() && mapped.is_none();
-            let answered = valid_edits.iter().any(|(_, f)| answers(f, &loc, original));
+            // An empty value answers only a removal: `value = ""` for a value the claim must
+            // carry (a prior authorization number) leaves the question open.
+            let answered = valid_edits.iter().any(|(e, f)| {
+                answers(f, &loc, original)
+                    && (p.action == Action::Remove || !e.value.trim().is_empty())
+            });
             match (&p.value, p.action) {
                 (Some(v), _) if p.action != Action::Remove && !answered => {
                     if unmatched {
@@ -1459,6 +1464,21 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             route,
             reason: "the changes could not be applied".to_string(),
             needed: failed,
+            notes,
+        };
+    }
+    // The same claim sent again gets the same answer (or a duplicate denial): a resubmission
+    // must change what the denial was about.
+    if changes.is_empty() {
+        let mut needed = vec![format!(
+            "nothing to change: the denial names no fix Denali can make ({}), and an unchanged claim would be denied again; give the change with --edits, or appeal if the claim was right",
+            codes(denials)
+        )];
+        needed.extend(summaries(denials, resubmits));
+        return Decision::Worklist {
+            route,
+            reason: "no change for a resubmission".to_string(),
+            needed,
             notes,
         };
     }

@@ -691,64 +691,81 @@ fn an_original_read_with_errors_is_worklisted_and_fails_the_run() {
     );
 }
 
-/// Regression: a chargeable claim (BHT06 CH) and an encounter (RP) from the same submitter
-/// were written into one set under the first one's BHT: the encounter went out as a claim.
-#[test]
-fn a_chargeable_claim_and_an_encounter_are_written_in_separate_sets() {
-    let claim_837 = |bht06: &str, clm01: &str| -> Vec<u8> {
-        [
-            "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250101*1200*^*00501*000000301*0*T*:~",
-            "GS*HC*SUBMITTER*RECEIVER*20250101*1200*301*X*005010X222A1~",
-            "ST*837*0001*005010X222A1~",
-            &format!("BHT*0019*00*B1*20250101*1200*{bht06}~"),
-            "NM1*41*2*CLINIC*****46*SUBMITTER~PER*IC*BILLING*TE*9075550150~",
-            "NM1*40*2*RECEIVER*****46*RECEIVER~HL*1**20*1~",
-            "NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*ANCHORAGE*AK*99501~REF*EI*123456789~",
-            "HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~N3*1 A ST~",
-            "N4*ANCHORAGE*AK*99501~DMG*D8*19800101*F~NM1*PR*2*ACME HEALTH*****PI*ACME1~",
-            &format!("CLM*{clm01}*100***11:B:1*Y*A*Y*Y~"),
-            "HI*ABK:J069~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250105~",
-            "SE*23*0001~GE*1*301~IEA*1*000000301~",
-        ]
-        .concat()
-        .into_bytes()
-    };
-    let denial = |clm01: &str| {
-        format!(
-            "CLP*{clm01}*1*100*0**12*ICN{clm01}*11*1~CAS*CO*197*100~NM1*QC*1*DOE*JANE****MI*M1~\
-             SVC*HC:99213*100*0~DTM*472*20250105~"
-        )
-    };
-    let remit = [
+/// A one-claim 837P from ACME's small submitter: CLM01 `clm01`, one 99213 line of $100 on
+/// 2025-01-05, BHT06 `bht06`.
+fn acme_837(bht06: &str, clm01: &str) -> Vec<u8> {
+    [
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250101*1200*^*00501*000000301*0*T*:~",
+        "GS*HC*SUBMITTER*RECEIVER*20250101*1200*301*X*005010X222A1~",
+        "ST*837*0001*005010X222A1~",
+        &format!("BHT*0019*00*B1*20250101*1200*{bht06}~"),
+        "NM1*41*2*CLINIC*****46*SUBMITTER~PER*IC*BILLING*TE*9075550150~",
+        "NM1*40*2*RECEIVER*****46*RECEIVER~HL*1**20*1~",
+        "NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*ANCHORAGE*AK*99501~REF*EI*123456789~",
+        "HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~N3*1 A ST~",
+        "N4*ANCHORAGE*AK*99501~DMG*D8*19800101*F~NM1*PR*2*ACME HEALTH*****PI*ACME1~",
+        &format!("CLM*{clm01}*100***11:B:1*Y*A*Y*Y~"),
+        "HI*ABK:J069~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250105~",
+        "SE*23*0001~GE*1*301~IEA*1*000000301~",
+    ]
+    .concat()
+    .into_bytes()
+}
+
+/// ACME's 835 with the given claims (CLP loops), each written by [`acme_denial`] or by hand.
+fn acme_835(claims: &[String]) -> Vec<u8> {
+    [
         "ISA*00*          *00*          *ZZ*ACME1          *ZZ*DENALI         *250314*1200*^*00501*000000901*0*T*:~",
         "GS*HP*ACME1*DENALI*20250314*1200*901*X*005010X221A1~ST*835*0001~",
         "BPR*I*0*C*NON************20250314~TRN*1*TRACE000000901*10000ACME1~DTM*405*20250314~",
         "N1*PR*ACME HEALTH~REF*2U*ACME1~PER*BL*EDI*TE*9075550100~N1*PE*DENALI*XX*1900000013~LX*1~",
-        &denial("CHG1"),
-        &denial("ENC1"),
+        &claims.concat(),
         "SE*20*0001~GE*1*901~IEA*1*000000901~",
     ]
-    .concat();
-    let edits = Edits::from_toml(
-        "[[edit]]\nclaim = \"CHG1\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n\
-         [[edit]]\nclaim = \"ENC1\"\nfield = \"2300 REF*G1\"\nvalue = \"A2\"\n",
+    .concat()
+    .into_bytes()
+}
+
+/// The [`acme_837`] claim `clm01` denied in full at line level with `cas` (`CO*197`), and
+/// the claim's remarks `moa` (`MOA***MA130` or empty).
+fn acme_denial(clm01: &str, cas: &str, moa: &str) -> String {
+    format!(
+        "CLP*{clm01}*1*100*0**12*ICN{clm01}*11*1~{moa}NM1*QC*1*DOE*JANE****MI*M1~\
+         SVC*HC:99213*100*0~DTM*472*20250105~CAS*{cas}*100~"
     )
-    .unwrap();
-    let (chargeable, encounter) = (claim_837("CH", "CHG1"), claim_837("RP", "ENC1"));
-    let remits = [("acme.835", remit.as_bytes())];
-    let claims = [
-        ("chargeable.837", chargeable.as_slice()),
-        ("encounter.837", encounter.as_slice()),
-    ];
+}
+
+/// `correct` on in-memory files with the edits `toml`, "now" the tests' date.
+fn correct_files(remits: &[(&str, &[u8])], claims: &[(&str, &[u8])], toml: &str) -> CorrectOutcome {
+    let edits = Edits::from_toml(toml).unwrap();
     let mut numbers = SequentialControlNumbers::starting_at(1);
-    let ctx = Context::new(now().date());
-    let out = correct(
-        &remits,
-        &claims,
+    correct(
+        remits,
+        claims,
         &edits,
-        &ctx,
+        &Context::new(now().date()),
         &CorrectOptions::new(now()),
         &mut numbers,
+    )
+}
+
+/// Regression: a chargeable claim (BHT06 CH) and an encounter (RP) from the same submitter
+/// were written into one set under the first one's BHT: the encounter went out as a claim.
+#[test]
+fn a_chargeable_claim_and_an_encounter_are_written_in_separate_sets() {
+    let remit = acme_835(&[
+        acme_denial("CHG1", "CO*197", ""),
+        acme_denial("ENC1", "CO*197", ""),
+    ]);
+    let (chargeable, encounter) = (acme_837("CH", "CHG1"), acme_837("RP", "ENC1"));
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[
+            ("chargeable.837", chargeable.as_slice()),
+            ("encounter.837", encounter.as_slice()),
+        ],
+        "[[edit]]\nclaim = \"CHG1\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n\
+         [[edit]]\nclaim = \"ENC1\"\nfield = \"2300 REF*G1\"\nvalue = \"A2\"\n",
     );
     assert_eq!(out.files.len(), 2, "{:#?}", out.claims);
     let sets: Vec<Vec<Claim837Set>> = out
@@ -889,4 +906,78 @@ fn a_remittance_read_with_errors_corrects_nothing_and_fails_the_run() {
         }
         assert!(out.files.is_empty(), "{what}");
     }
+}
+
+/// Regression: a denial that names no fix Denali can make (CO-16 without a remark, CO-16 with
+/// MA130 alone) was written as the same claim again (frequency 7, or 1), which the payer
+/// denies again or as a duplicate. With MA130 beside M51, M51's fix was dropped (MA130 set the
+/// category, and M51's did not agree) and the new claim went out unchanged too.
+#[test]
+fn a_resubmission_that_changes_nothing_is_worklisted() {
+    let claims: Vec<(String, Vec<u8>)> = ["C16", "MA130", "MA130M51"]
+        .iter()
+        .map(|c| (format!("{c}.837"), acme_837("CH", c)))
+        .collect();
+    let claims: Vec<(&str, &[u8])> = claims
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let remit = acme_835(&[
+        acme_denial("C16", "CO*16", ""),
+        acme_denial("MA130", "CO*16", "MOA***MA130~"),
+        acme_denial("MA130M51", "CO*16", "MOA***MA130*M51~"),
+    ]);
+    let out = correct_files(&[("acme.835", remit.as_slice())], &claims, "");
+    for key in ["C16", "MA130"] {
+        let c = claim(&out, key);
+        assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+        assert_eq!(c.reason, "no change for a resubmission", "{key}");
+        assert!(
+            c.needed[0].starts_with("nothing to change"),
+            "{:?}",
+            c.needed
+        );
+    }
+    // M51 says what to fix: the procedure code, which only a person knows.
+    let c = claim(&out, "MA130M51");
+    assert_eq!(c.route, Route::NewClaim);
+    assert_eq!(c.reason, "values only a person knows are missing", "{c:#?}");
+    assert!(
+        c.needed[0].starts_with("2400[1] SV101-2: a procedure code"),
+        "{:?}",
+        c.needed
+    );
+    assert!(out.files.is_empty());
+
+    // Given the code, the new claim goes out with it.
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &claims,
+        "[[edit]]\nclaim = \"MA130M51\"\nfield = \"2400[1] SV101-2\"\nvalue = \"99212\"\n",
+    );
+    let c = claim(&out, "MA130M51");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    assert_eq!(written(c), [('1', None)]);
+    assert_eq!(changed(c, "2400[1] SV101-2").as_deref(), Some("99212"));
+}
+
+/// Regression: an edit with an empty value (`value = ""`) answered the question it named, and
+/// a prior-authorization denial was written with no authorization number.
+#[test]
+fn an_empty_edit_value_does_not_answer_what_the_claim_must_carry() {
+    let remit = acme_835(&[acme_denial("AUTH1", "CO*197", "")]);
+    let original = acme_837("CH", "AUTH1");
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[("auth.837", original.as_slice())],
+        "[[edit]]\nclaim = \"AUTH1\"\nfield = \"2400[1] REF*G1\"\nvalue = \"  \"\n",
+    );
+    let c = claim(&out, "AUTH1");
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert!(
+        c.needed[0].starts_with("2400[1] REF*G1 02: the prior authorization number"),
+        "{:?}",
+        c.needed
+    );
+    assert!(out.files.is_empty());
 }

@@ -6,7 +6,8 @@
 //!    CARC starts as [`Kind::Unknown`] / [`Class::Unknown`] / [`Route::Review`], not appealable.
 //! 2. **RARC refinement**: when the CARC needs a RARC (16, 96, A1, 129, 148, 201, 226, 227, 234,
 //!    237, 250–252, 267, 307) or is absent/unknown, the *first* RARC (in the order given) that has
-//!    a class sets category, class, and, if it has them, route and appealable. Only denials (and
+//!    a class sets category, class, and, if it has them, route and appealable (a remark of scope
+//!    `always`, such as MA130, only when no other remark classifies). Only denials (and
 //!    unknowns) are refined; a RARC on a contractual or patient-responsibility CARC is listed but
 //!    changes nothing.
 //! 3. **Group**: an explicit (group, CARC) row (`data/group_overrides.tsv`, then user overrides)
@@ -247,9 +248,17 @@ impl RuleSet {
 
         // 2. RARC refinement.
         if needs_rarc && reading.refinable() {
-            let hit = rarc_codes
-                .iter()
-                .find_map(|c| self.rarc(c).filter(|r| r.class.is_some()).map(|r| (c, r)));
+            // A remark that names what is wrong (M51 procedure, M76 diagnosis) refines before
+            // one that applies whatever the CARC (MA130 unprocessable): that one still sets the
+            // route in step 4, and the specific one says what to fix.
+            let classifying = |always: bool| {
+                rarc_codes.iter().find_map(|c| {
+                    self.rarc(c)
+                        .filter(|r| r.class.is_some() && (r.scope == RarcScope::Always) == always)
+                        .map(|r| (c, r))
+                })
+            };
+            let hit = classifying(false).or_else(|| classifying(true));
             match hit {
                 Some((code, r)) => {
                     if let Some(class) = r.class {

@@ -340,6 +340,15 @@ const CASES: &[Case] = &[
         R::BillOtherPayer,
         true,
     ),
+    // MA130 beside a remark that names the fault: the fault classifies, MA130 routes.
+    case(
+        "CO-16 MA130 M51",
+        DEN,
+        Some(Coding),
+        C::Coding,
+        R::NewClaim,
+        false,
+    ),
     // MA130 (send a new claim) does not send a duplicate again, nor a late claim.
     case(
         "OA-18 MA130",
