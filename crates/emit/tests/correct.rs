@@ -380,6 +380,7 @@ fn bad_edits_keep_their_claim_off_the_files_and_are_reported() {
         "{:?}",
         c.needed
     );
+    assert!(!c.needed[0].contains("W7"), "no member id in the message");
     assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
     assert!(out.warnings[1].contains("PCN9999 is not a denied claim"));
     assert_eq!(out.counts().written, 8);
@@ -980,4 +981,30 @@ fn an_empty_edit_value_does_not_answer_what_the_claim_must_carry() {
         c.needed
     );
     assert!(out.files.is_empty());
+}
+
+/// Regression: an edit value with a line break or a tab was written into the segment
+/// (`REF*G1*AB` newline `CD`), which receivers reject or read as a new segment; delimiters were
+/// refused, control characters were not.
+#[test]
+fn an_edit_value_with_a_control_character_is_refused() {
+    let remit = acme_835(&[acme_denial("AUTH1", "CO*197", "")]);
+    let original = acme_837("CH", "AUTH1");
+    for value in ["AB\\nCD", "AB\\tCD", "AB\\rCD"] {
+        let out = correct_files(
+            &[("acme.835", remit.as_slice())],
+            &[("auth.837", original.as_slice())],
+            &format!(
+                "[[edit]]\nclaim = \"AUTH1\"\nfield = \"2400[1] REF*G1\"\nvalue = \"{value}\"\n"
+            ),
+        );
+        let c = claim(&out, "AUTH1");
+        assert_eq!(c.disposition, Disposition::Worklisted, "{value}: {c:#?}");
+        assert!(
+            c.needed[0].contains("contains a control character"),
+            "{value}: {:?}",
+            c.needed
+        );
+        assert!(out.files.is_empty());
+    }
 }

@@ -454,12 +454,19 @@ pub(crate) fn incomplete_composites(original: &Loop, corrected: &Loop) -> Vec<St
     out
 }
 
+/// Whether `value` can be written into an element as it is. The messages name what is wrong
+/// but not the value, which may be a patient's name or id.
 fn check_value(d: Delimiters, value: &str) -> Result<(), String> {
     match value.bytes().find_map(|b| delimiter_name(d, b)) {
         Some(which) => Err(format!(
-            "the value {value:?} contains the {which} (X12 has no escaping)"
+            "the value contains the {which} (X12 has no escaping)"
         )),
-        None if !value.is_ascii() => Err(format!("the value {value:?} is not ASCII")),
+        None if !value.is_ascii() => Err("the value is not ASCII".to_string()),
+        // A line break or tab inside an element: receivers reject it, or read a new segment.
+        None if value.bytes().any(|b| b.is_ascii_control()) => Err(
+            "the value contains a control character (line break, tab…), which X12 does not allow in an element"
+                .to_string(),
+        ),
         None => Ok(()),
     }
 }
