@@ -477,6 +477,16 @@ pub fn plan(input: &CorrectionInput<'_>) -> CorrectionPlan {
     }
 }
 
+/// Whether a type of bill (CLP08 for an institutional claim: its first two digits, facility
+/// type then bill classification) is an inpatient Part A stay, where procedures are reported
+/// as ICD-10-PCS codes (HI*BBR): hospital, skilled nursing, home health or religious
+/// non-medical facility (1x to 4x, and 5x, 6x) with classification 1. Clinics (7x) and
+/// special facilities (8x) use the second digit for their kind, not for inpatient.
+fn is_inpatient_bill_type(code: &str) -> bool {
+    let b = code.trim().as_bytes();
+    matches!(b.first(), Some(b'1'..=b'6')) && b.get(1) == Some(&b'1')
+}
+
 fn collect_fixes(input: &CorrectionInput<'_>, corrected: Option<&MemberCorrection>) -> Vec<Fix> {
     let e = input.explanation;
     fn add(fixes: &mut Vec<Fix>, list: &[Fix]) {
@@ -770,7 +780,16 @@ fn place(
                     "the procedure code was rejected for this service".to_string(),
                 ),
             };
-            let loop_id = if on_line || kind != ClaimKind::Institutional {
+            // A claim-level procedure fault on an inpatient institutional claim is its ICD-10-PCS
+            // principal procedure (HI*BBR); an outpatient one reports procedures as HCPCS on its
+            // lines (SV202), so the person names the line.
+            let inpatient = kind == ClaimKind::Institutional
+                && input
+                    .claim
+                    .facility_code
+                    .as_deref()
+                    .is_none_or(is_inpatient_bill_type);
+            let loop_id = if on_line || !inpatient {
                 "2400"
             } else {
                 "2300"
@@ -790,7 +809,11 @@ fn place(
                     ("2400", svc.0, &format!("{}-2", svc.1), None),
                     Action::Set,
                     value,
-                    Some("a procedure code valid on the date of service that the record supports"),
+                    Some(if on_line {
+                        "a procedure code valid on the date of service that the record supports"
+                    } else {
+                        "a procedure code valid on the date of service that the record supports, on the line the payer rejected (name it: 2400[n])"
+                    }),
                     rationale,
                 );
                 if let Some((submitted, adjudicated)) = rec

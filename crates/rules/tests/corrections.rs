@@ -849,3 +849,33 @@ fn nm1_74_that_changes_nothing_is_not_evidence() {
         .collect();
     assert_eq!(names, [("05", Some("M"))]);
 }
+
+/// Regression: a claim-level M51 (procedure code) on an outpatient institutional claim asked
+/// for the ICD-10-PCS principal procedure (2300 HI*BBR), which only inpatient claims carry;
+/// an outpatient claim reports its procedures as HCPCS on the lines (SV202).
+#[test]
+fn a_claim_level_procedure_fault_is_hi_bbr_only_on_an_inpatient_claim() {
+    for (type_of_bill, want) in [
+        ("11", "2300 HI*BBR 01-2"),
+        ("21", "2300 HI*BBR 01-2"),
+        ("13", "2400 SV2 02-2"),
+        ("71", "2400 SV2 02-2"),
+        ("83", "2400 SV2 02-2"),
+    ] {
+        let clp = format!("CLP*A*1*100*0**MC*ICN1*{type_of_bill}*1");
+        let rem = remit(&[&clp, "CAS*CO*16*100", "MOA***M51"]);
+        let d = assess_with_kind(&rem, &ctx(), Some(ClaimKind::Institutional))
+            .denials()
+            .next()
+            .cloned()
+            .unwrap();
+        let at = locations(&d);
+        assert!(at.contains(&want.to_string()), "{type_of_bill}: {at:?}");
+        let other = if want.starts_with("2300") {
+            "2400 SV2 02-2"
+        } else {
+            "2300 HI*BBR 01-2"
+        };
+        assert!(!at.contains(&other.to_string()), "{type_of_bill}: {at:?}");
+    }
+}
