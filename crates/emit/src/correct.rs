@@ -1123,6 +1123,11 @@ fn answers(edit: &Field, need: &Loc, claim: &ClaimWithContext) -> bool {
             _ => true,
         };
     }
+    // A name NM1*74 gives on a dependant's claim is asked for at the patient (2010CA); the
+    // person may find it is the subscriber's (2010BA).
+    if need.loop_id == LoopId::L2010CA && need.segment == "NM1" && edit.loop_id == LoopId::L2010BA {
+        return true;
+    }
     // A claim-level value covers a line that has none of its own.
     let counterpart = match need.loop_id {
         LoopId::L2400 => Some(LoopId::L2300),
@@ -1271,13 +1276,21 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             .line_index
             .and_then(|li| line_map.get(li).copied().flatten());
         for p in d.corrections.proposals.iter().filter(|p| !is_frame(p)) {
-            let Some(loop_id) = parse_loop(&p.loop_id) else {
+            let Some(mut loop_id) = parse_loop(&p.loop_id) else {
                 needed.push(format!(
                     "{} ({} {} {}): not a loop Denali can edit",
                     p.rationale, p.loop_id, p.segment, p.element
                 ));
                 continue;
             };
+            // The patient's demographics are the patient loop's when the patient is not the
+            // subscriber (a 2000C level): the 835 alone cannot tell.
+            if loop_id == LoopId::L2010BA
+                && p.segment == "DMG"
+                && original.view().patient().is_some()
+            {
+                loop_id = LoopId::L2010CA;
+            }
             if route == Route::BillOtherPayer
                 && matches!(loop_id, LoopId::L2320 | LoopId::L2330(_) | LoopId::L2430)
             {
@@ -1286,13 +1299,25 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             }
             let line_loop = edits::is_line_loop(loop_id);
             let line = if line_loop { mapped } else { None };
-            let Some(loc) = loc_of(p, loop_id, line) else {
+            let Some(mut loc) = loc_of(p, loop_id, line) else {
                 needed.push(format!(
                     "{}: unreadable element position {:?}",
                     p.rationale, p.element
                 ));
                 continue;
             };
+            // With no NM1*IL the 835 treats the patient as the insured, and NM1*74 corrects
+            // the patient's name; an 837 that sent the patient as a dependant (2000C) has
+            // that name in 2010CA, not in the subscriber's 2010BA.
+            if loc.loop_id == LoopId::L2010BA
+                && loc.segment == "NM1"
+                && (3..=5).contains(&loc.element)
+                && input.cp.insured.is_none()
+                && original.view().patient().is_some()
+            {
+                loc.loop_id = LoopId::L2010CA;
+                loc.qualifier = Some("QC".to_string());
+            }
             let unmatched = line_loop && d.line_index.is_some() && mapped.is_none();
             // An empty value answers only a removal: `value = ""` for a value the claim must
             // carry (a prior authorization number) leaves the question open.
@@ -1459,6 +1484,17 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
     // Once every change is made (a composite may take several edits), those that leave a code
     // composite the implementation guide rejects.
     failed.extend(incomplete_composites(&original.claim, &corrected.claim));
+    // SBR02 = 18 says the subscriber is the patient; a claim that still has a patient level
+    // (2000C, PAT01) would say both.
+    let view = corrected.view();
+    let self_now = view.subscriber().and_then(|s| s.relationship()) == Some("18");
+    let self_before = original.view().subscriber().and_then(|s| s.relationship()) == Some("18");
+    if self_now && !self_before && view.patient().is_some() {
+        failed.push(
+            "2000B SBR02 = 18 makes the subscriber the patient, but the claim has a patient level (2000C with PAT01): move the patient into the subscriber loop by hand, or keep SBR02 empty"
+                .to_string(),
+        );
+    }
     if !failed.is_empty() {
         return Decision::Worklist {
             route,

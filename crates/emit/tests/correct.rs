@@ -1008,3 +1008,110 @@ fn an_edit_value_with_a_control_character_is_refused() {
         assert!(out.files.is_empty());
     }
 }
+
+/// [`acme_837`] for a dependant: the subscriber JANE DOE (member M1, SBR02 empty, no DMG), the
+/// patient TED DOE in a 2000C level (PAT01 19, born 2010-01-01).
+fn acme_dependant_837(clm01: &str) -> Vec<u8> {
+    [
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *250101*1200*^*00501*000000301*0*T*:~",
+        "GS*HC*SUBMITTER*RECEIVER*20250101*1200*301*X*005010X222A1~",
+        "ST*837*0001*005010X222A1~BHT*0019*00*B1*20250101*1200*CH~",
+        "NM1*41*2*CLINIC*****46*SUBMITTER~PER*IC*BILLING*TE*9075550150~",
+        "NM1*40*2*RECEIVER*****46*RECEIVER~HL*1**20*1~",
+        "NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*ANCHORAGE*AK*99501~REF*EI*123456789~",
+        "HL*2*1*22*1~SBR*P********CI~NM1*IL*1*DOE*JANE****MI*M1~N3*1 A ST~N4*ANCHORAGE*AK*99501~",
+        "NM1*PR*2*ACME HEALTH*****PI*ACME1~",
+        "HL*3*2*23*0~PAT*19~NM1*QC*1*DOE*TED~N3*1 A ST~N4*ANCHORAGE*AK*99501~DMG*D8*20100101*M~",
+        &format!("CLM*{clm01}*100***11:B:1*Y*A*Y*Y~"),
+        "HI*ABK:J069~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250105~",
+        "SE*28*0001~GE*1*301~IEA*1*000000301~",
+    ]
+    .concat()
+    .into_bytes()
+}
+
+/// The fields a claim's correction changed, with their new values (the frequency and REF*F8
+/// aside).
+fn changes_of(c: &ClaimOutcome) -> Vec<(String, String)> {
+    c.changes
+        .iter()
+        .filter(|ch| !matches!(ch.field.as_str(), "2300 CLM05-3" | "2300 REF*F8 02"))
+        .map(|ch| (ch.field.clone(), ch.new.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// Regression: on a dependant's claim, the patient's corrections landed on the subscriber:
+/// NM1*74's corrected name renamed the subscriber (2010BA), the date of birth was asked for
+/// and written in the subscriber's DMG, and an edit making the subscriber the patient
+/// (SBR02 = 18) was written beside the patient level it contradicts.
+#[test]
+fn a_dependants_corrections_land_on_the_patient() {
+    let claims: Vec<(String, Vec<u8>)> = ["NAME", "WHOSE", "DOB", "SELF"]
+        .iter()
+        .map(|c| (format!("{c}.837"), acme_dependant_837(c)))
+        .collect();
+    let claims: Vec<(&str, &[u8])> = claims
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let denial = |clm01: &str, cas: &str, names: &str| {
+        format!(
+            "CLP*{clm01}*4*100*0**12*ICN{clm01}*11*1~CAS*{cas}*100~NM1*QC*1*DOE*TED****MI*M1~{names}\
+             SVC*HC:99213*100*0~DTM*472*20250105~"
+        )
+    };
+    let remit = acme_835(&[
+        // No NM1*IL: the payer reads the patient as the insured; NM1*74 corrects TED.
+        denial("NAME", "CO*31", "NM1*74*1*DOE*TEDDY****C*M2~"),
+        // With NM1*IL: a name that is neither JANE nor TED may be either's.
+        denial(
+            "WHOSE",
+            "CO*31",
+            "NM1*IL*1*DOE*JANE****MI*M1~NM1*74*1*DOE*TEDDY****C*M2~",
+        ),
+        denial("DOB", "CO*6", ""),
+        denial("SELF", "CO*32", ""),
+    ]);
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &claims,
+        "[[edit]]\nclaim = \"DOB\"\nfield = \"2010CA DMG02\"\nvalue = \"20100102\"\n\
+         [[edit]]\nclaim = \"DOB\"\nfield = \"2010CA DMG03\"\nvalue = \"M\"\n\
+         [[edit]]\nclaim = \"SELF\"\nfield = \"2000B SBR02\"\nvalue = \"18\"\n",
+    );
+
+    let c = claim(&out, "NAME");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    assert_eq!(
+        changes_of(c),
+        [
+            ("2010BA NM1*IL 09".to_string(), "M2".to_string()),
+            ("2010CA NM1*QC 04".to_string(), "TEDDY".to_string()),
+        ]
+    );
+
+    let c = claim(&out, "WHOSE");
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert!(
+        c.needed
+            .iter()
+            .any(|n| n.starts_with("2010CA NM1*QC 03: the name NM1*74 gives, where it belongs")),
+        "{:?}",
+        c.needed
+    );
+
+    let c = claim(&out, "DOB");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    assert_eq!(
+        changes_of(c),
+        [("2010CA DMG02".to_string(), "20100102".to_string())]
+    );
+
+    let c = claim(&out, "SELF");
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert!(
+        c.needed[0].starts_with("2000B SBR02 = 18 makes the subscriber the patient"),
+        "{:?}",
+        c.needed
+    );
+}

@@ -363,6 +363,13 @@ struct MemberCorrection {
     last: Option<String>,
     first: Option<String>,
     middle: Option<String>,
+    /// The patient is not the subscriber (NM1*IL differs from NM1*QC) and NM1*74 names
+    /// someone other than both as sent: whether it corrects the patient's name (2010CA) or the
+    /// subscriber's (2010BA), only a person can tell.
+    name_of_whom: bool,
+    /// The patient is not the subscriber and NM1*74 is the patient's name (last and first as
+    /// NM1*QC): the name parts correct the patient (2010CA), compared with NM1*QC.
+    patients_name: bool,
 }
 
 impl MemberCorrection {
@@ -379,13 +386,37 @@ fn member_correction(claim: &ClaimPayment) -> Option<MemberCorrection> {
         let same = old.is_some_and(|o| o.trim().eq_ignore_ascii_case(&new));
         (!same).then_some(new)
     };
-    let m = MemberCorrection {
+    let mut m = MemberCorrection {
         id: changed(c.id.as_deref(), sent.and_then(|n| n.id.as_deref())),
         last: changed(c.last.as_deref(), sent.and_then(|n| n.last.as_deref())),
         first: changed(c.first.as_deref(), sent.and_then(|n| n.first.as_deref())),
         middle: changed(c.middle.as_deref(), sent.and_then(|n| n.middle.as_deref())),
+        name_of_whom: false,
+        patients_name: false,
     };
-    (m.id.is_some() || m.has_name()).then_some(m)
+    // A dependant's claim names two people. The member id is the subscriber's (2010BA); a
+    // corrected name is the subscriber's when its last and first names are NM1*IL's, the
+    // patient's when they are NM1*QC's, and otherwise may be either's.
+    if let (Some(insured), Some(patient)) = (claim.insured.as_deref(), claim.patient.as_deref()) {
+        let differs = |a: Option<&str>, b: Option<&str>| changed(a, b).is_some();
+        let is = |n: &Name| {
+            !differs(c.last.as_deref(), n.last.as_deref())
+                && !differs(c.first.as_deref(), n.first.as_deref())
+        };
+        let dependant = differs(patient.last.as_deref(), insured.last.as_deref())
+            || differs(patient.first.as_deref(), insured.first.as_deref());
+        if dependant && !is(insured) {
+            if is(patient) {
+                m.patients_name = true;
+                m.middle = changed(c.middle.as_deref(), patient.middle.as_deref());
+                (m.last, m.first) = (None, None);
+            } else {
+                m.name_of_whom = true;
+                (m.last, m.first, m.middle) = (None, None, None);
+            }
+        }
+    }
+    (m.id.is_some() || m.has_name() || m.name_of_whom).then_some(m)
 }
 
 /// Whether the payer adjudicated a different code than the one billed (SVC06 vs SVC01).
@@ -532,7 +563,7 @@ fn collect_fixes(input: &CorrectionInput<'_>, corrected: Option<&MemberCorrectio
         if mc.id.is_some() {
             add(&mut fixes, &[Fix::MemberId]);
         }
-        if mc.has_name() {
+        if mc.has_name() || mc.name_of_whom {
             add(&mut fixes, &[Fix::MemberName]);
         }
     }
@@ -582,23 +613,51 @@ fn place(
                 rationale,
             );
         }
+        Fix::MemberName if corrected.is_some_and(|m| m.name_of_whom) => {
+            b.push(
+                "patient or subscriber name",
+                ("2010CA", "NM1", "03", Some("QC")),
+                Action::Set,
+                None,
+                Some("the name NM1*74 gives, where it belongs: the patient's (2010CA NM103/NM104) or, if it is the subscriber's, 2010BA NM103/NM104 instead"),
+                "NM1*74 (corrected patient/insured) names neither the patient nor the subscriber as sent; on a dependant's claim it may correct either".to_string(),
+            );
+        }
         Fix::MemberName => {
             let names = corrected.filter(|m| m.has_name());
+            let (name_loop, entity, whose) = if names.is_some_and(|m| m.patients_name) {
+                ("2010CA", "QC", "patient")
+            } else {
+                ("2010BA", "IL", "subscriber")
+            };
+            let patient = whose == "patient";
             let parts: [(&'static str, &str, Option<String>, &str); 3] = [
                 (
-                    "subscriber last name",
+                    if patient {
+                        "patient last name"
+                    } else {
+                        "subscriber last name"
+                    },
                     "03",
                     names.and_then(|m| m.last.clone()),
-                    "the subscriber's last name exactly as the payer has it",
+                    "last name exactly as the payer has it",
                 ),
                 (
-                    "subscriber first name",
+                    if patient {
+                        "patient first name"
+                    } else {
+                        "subscriber first name"
+                    },
                     "04",
                     names.and_then(|m| m.first.clone()),
-                    "the subscriber's first name exactly as the payer has it",
+                    "first name exactly as the payer has it",
                 ),
                 (
-                    "subscriber middle name",
+                    if patient {
+                        "patient middle name"
+                    } else {
+                        "subscriber middle name"
+                    },
                     "05",
                     names.and_then(|m| m.middle.clone()),
                     "",
@@ -619,12 +678,17 @@ fn place(
                 } else {
                     "member ID and name must match the payer's records"
                 };
+                let needs = if needs.is_empty() {
+                    String::new()
+                } else {
+                    format!("the {whose}'s {needs}")
+                };
                 b.push(
                     what,
-                    ("2010BA", "NM1", element, Some("IL")),
+                    (name_loop, "NM1", element, Some(entity)),
                     Action::Set,
                     value,
-                    Some(needs),
+                    Some(&needs),
                     why.to_string(),
                 );
             }

@@ -879,3 +879,48 @@ fn a_claim_level_procedure_fault_is_hi_bbr_only_on_an_inpatient_claim() {
         assert!(!at.contains(&other.to_string()), "{type_of_bill}: {at:?}");
     }
 }
+
+/// On a dependant's claim (NM1*IL differs from NM1*QC), NM1*74 corrects the person whose last
+/// and first names it repeats: the patient's middle initial goes to 2010CA; a name that is
+/// neither person's is asked about, not written into the subscriber's loop.
+#[test]
+fn nm1_74_on_a_dependants_claim_corrects_the_person_it_names() {
+    let claim = |nm1_74: &str| {
+        let nm1_74 = format!("NM1*74*1*{nm1_74}***C*Z2");
+        let rem = remit(&[
+            "CLP*A*1*150*0**12*ICN74*11*1",
+            "NM1*QC*1*SAMPLE*JOAN****MI*Z1",
+            "NM1*IL*1*SAMPLE*HARRY*J***MI*Z1",
+            &nm1_74,
+            "SVC*HC:99213*150*0**1",
+            "DTM*472*20250203",
+            "CAS*CO*31*150",
+        ]);
+        let d = first_denial(&rem, &ctx());
+        d.corrections
+            .proposals
+            .iter()
+            .map(|p| (p.location(), p.value.clone()))
+            .filter(|(at, _)| at.starts_with("2010"))
+            .collect::<Vec<_>>()
+    };
+    let id = ("2010BA NM1*IL 09".to_string(), Some("Z2".to_string()));
+    assert_eq!(
+        claim("SAMPLE*JOAN*K"),
+        [
+            id.clone(),
+            ("2010CA NM1*QC 05".to_string(), Some("K".to_string()))
+        ]
+    );
+    assert_eq!(
+        claim("SAMPLE*HARRY*M"),
+        [
+            id.clone(),
+            ("2010BA NM1*IL 05".to_string(), Some("M".to_string()))
+        ]
+    );
+    assert_eq!(
+        claim("SAMPLE*JOANNA*"),
+        [id, ("2010CA NM1*QC 03".to_string(), None)]
+    );
+}
