@@ -135,8 +135,8 @@ fn json_worklist_and_exit_codes() {
     );
     let wl: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("worklist.json")).unwrap()).unwrap();
-    // Without the edits file, six more claims wait for a person.
-    assert_eq!(wl.as_array().unwrap().len(), 10);
+    // Without the edits file, seven more claims wait for a person.
+    assert_eq!(wl.as_array().unwrap().len(), 11);
 
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[[edit]]\nclaim = \"PCN7001\"\n").unwrap();

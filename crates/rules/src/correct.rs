@@ -748,6 +748,24 @@ fn place(
                     why,
                 );
             }
+            // The member id and the kind of plan are the denying payer's: the payer billed
+            // now knows the patient by its own id, and reads SBR09 for its own plan type.
+            b.push(
+                "member ID at the payer billed now",
+                ("2010BA", "NM1", "09", Some("IL")),
+                Action::Set,
+                None,
+                Some("the member ID on the card of the plan billed now (the one on the claim is the denying payer's)"),
+                "another payer knows the patient by its own member ID".to_string(),
+            );
+            b.push(
+                "claim filing indicator",
+                ("2000B", "SBR", "09", None),
+                Action::Set,
+                None,
+                Some("the claim filing indicator of the plan billed now (CI commercial, MB Medicare Part B, MC Medicaid, HM HMO, BL Blue Cross…)"),
+                "SBR09 names the kind of plan billed".to_string(),
+            );
         }
         Fix::PriorPayer => {
             if let Some(id) = other_payer.and_then(|n| non_empty(n.id.as_deref())) {
