@@ -9,7 +9,9 @@
 //! and their denials. A claim adjudicated again by the same payer under the same patient
 //! control number (CLP01, which a corrected claim keeps) closes the denials of its earlier
 //! adjudications: `paid` when the later one paid it in full, `readjudicated` when it was denied
-//! again (its new denials are then the open ones). People record what they did in between with
+//! again (its new denials are then the open ones). A reversal (CLP02 = 22) of the payment that
+//! closed a denial as paid opens it again, with a note: the money was taken back (a reversal
+//! ingested before the payment it reverses does not). People record what they did in between with
 //! [`Store::set_state`] (appealed, resubmitted, written off), and [`Store::open_denials`] is the
 //! work queue: what is still open, nearest deadline first.
 //!
@@ -399,6 +401,16 @@ const TAKE_OVER_CLOSED: &str = "UPDATE denial SET resolution = ?1, resolved_by =
         AND state = 'resolved' AND resolution IN ('paid', 'readjudicated')
         AND resolved_by IN (SELECT id FROM claim WHERE payment_date > ?6)";
 
+/// The denials closed as paid by the payment a reversal (CLP02 = 22) takes back: same payer,
+/// patient control number and ICN, paid on or before the reversal. Open again, with a note.
+/// ?1 payer, ?2 pcn, ?3 ICN, ?4 the reversal's payment date, ?5 the note.
+const REOPEN_REVERSED: &str =
+    "UPDATE denial SET state = 'open', resolution = '', resolved_by = NULL,
+        note = CASE WHEN note = '' THEN ?5 ELSE note || '; ' || ?5 END
+    WHERE payer_id = ?1 AND pcn = ?2 AND state = 'resolved' AND resolution = 'paid'
+        AND resolved_by IN (SELECT id FROM claim WHERE payer_id = ?1 AND pcn = ?2 AND icn = ?3
+            AND outcome = 'paid' AND status <> '22' AND payment_date <= ?4)";
+
 /// The pending denials of the same claims: closed by this claim. Same parameters.
 const CLOSE_PENDING: &str = concat!(
     "UPDATE denial SET state = 'resolved', resolution = ?1, resolved_by = ?2
@@ -538,6 +550,9 @@ pub struct IngestCounts {
     pub denials_already_closed: u64,
     /// Earlier denials closed by the claims of this ingest.
     pub denials_closed: u64,
+    /// Denials a payment had closed, open again because this ingest holds that payment's
+    /// reversal (CLP02 = 22): the money was taken back.
+    pub denials_reopened: u64,
 }
 
 /// A remittance not stored because the same payment (payer, trace number, payment date and
@@ -653,6 +668,7 @@ struct Current {
     denials: u64,
     denials_already_closed: u64,
     denials_closed: u64,
+    denials_reopened: u64,
 }
 
 /// How the rows of a remittance are taken.
@@ -677,6 +693,7 @@ impl Current {
             denials: 0,
             denials_already_closed: 0,
             denials_closed: 0,
+            denials_reopened: 0,
         }
     }
 }
@@ -843,6 +860,7 @@ impl Ingest<'_> {
                 t.denials += c.denials;
                 t.denials_already_closed += c.denials_already_closed;
                 t.denials_closed += c.denials_closed;
+                t.denials_reopened += c.denials_reopened;
                 return Ok(());
             }
             Mode::Compare(held) => held,
@@ -909,6 +927,24 @@ impl Ingest<'_> {
                 row.payment_date
             ])?;
         let id = self.tx.last_insert_rowid();
+        // A reversal takes back the payment under its ICN: the denials that payment closed
+        // are open again (a correction that follows, in this remittance or a later one,
+        // closes them anew).
+        if row.claim_status.trim() == "22" {
+            let n = self.tx.prepare_cached(REOPEN_REVERSED)?.execute(params![
+                row.payer_id,
+                row.patient_control_number,
+                row.payer_claim_control_number,
+                row.payment_date,
+                format!(
+                    "reopened: the payment that closed it was reversed on {}",
+                    row.payment_date
+                ),
+            ])?;
+            if let Some(c) = self.current.as_mut() {
+                c.denials_reopened += n as u64;
+            }
+        }
         // An adjudication (paid, partially or wholly denied) closes the pending denials of the
         // claim's earlier adjudications (other remittances, paid on or before this one); a
         // reversal takes a payment back and a pended claim decides nothing.

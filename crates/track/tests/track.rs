@@ -496,3 +496,97 @@ fn a_skipped_payment_closes_nothing() {
     assert_eq!((c.remittances_skipped, c.denials_closed), (1, 0));
     assert_eq!(store.denial(1).expect("denial").state, State::Open);
 }
+
+/// An 835 from `PAYER1` paid on `date` (CCYYMMDD) holding the given claim segments.
+fn remit_of(trn: &str, date: &str, paid: &str, claims: &[&str]) -> String {
+    let mut x = format!(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *240101*1200*^*00501*000000001*0*P*:~\
+         GS*HP*P*C*{date}*1200*1*X*005010X221A1~ST*835*0001~BPR*I*{paid}*C*CHK************{date}~\
+         TRN*1*{trn}*1999999999~N1*PR*TEST PLAN~REF*2U*PAYER1~N1*PE*TEST CLINIC*XX*1999999984~LX*1~"
+    );
+    for c in claims {
+        x.push_str(c);
+        x.push('~');
+    }
+    x.push_str(&format!(
+        "SE*{}*0001~GE*1*1~IEA*1*000000001~",
+        claims.len() + 8
+    ));
+    x
+}
+
+/// Regression: a denial closed because a later remittance paid the claim stayed closed when a
+/// third remittance took that payment back (CLP02 = 22, no new adjudication), so the work queue
+/// lost a claim the practice was no longer paid for. It is open again, with a note; a
+/// correction that follows the reversal closes it anew.
+#[test]
+fn a_reversed_payment_reopens_the_denials_it_closed() {
+    let denied = remit_of(
+        "R1",
+        "20240301",
+        "0",
+        &["CLP*PCN-A*1*100*0**12*ICN1*11*1", "CAS*CO*197*100"],
+    );
+    let paid = remit_of(
+        "R2",
+        "20240401",
+        "100",
+        &["CLP*PCN-A*1*100*100**12*ICN2*11*7"],
+    );
+    let taken_back = remit_of(
+        "R3",
+        "20240415",
+        "-100",
+        &["CLP*PCN-A*22*-100*-100**12*ICN2*11*7"],
+    );
+    let mut store = Store::in_memory().unwrap();
+    for (name, text) in [("denied", &denied), ("paid", &paid)] {
+        store.ingest(rows(&[(name, text.clone())])).unwrap();
+    }
+    let closed = key("PCN-A", "2024-03-01", "197");
+    assert_eq!(
+        states(&store)[&closed],
+        (State::Resolved, "paid".to_string())
+    );
+
+    let counts = store
+        .ingest(rows(&[("taken back", taken_back.clone())]))
+        .unwrap();
+    assert_eq!(counts.denials_reopened, 1);
+    assert_eq!(states(&store)[&closed], (State::Open, String::new()));
+    let d = store.denial(1).unwrap();
+    assert_eq!(
+        d.note,
+        "reopened: the payment that closed it was reversed on 2024-04-15"
+    );
+    assert_eq!(store.open_denials(&OpenFilter::default()).unwrap().len(), 1);
+
+    // The reversal with its correction in one remittance: reopened, then paid again.
+    let mut store = Store::in_memory().unwrap();
+    let reversed_and_paid = remit_of(
+        "R3",
+        "20240415",
+        "0",
+        &[
+            "CLP*PCN-A*22*-100*-100**12*ICN2*11*7",
+            "CLP*PCN-A*1*100*100**12*ICN3*11*7",
+        ],
+    );
+    for (name, text) in [
+        ("denied", &denied),
+        ("paid", &paid),
+        ("again", &reversed_and_paid),
+    ] {
+        store.ingest(rows(&[(name, text.clone())])).unwrap();
+    }
+    assert_eq!(
+        states(&store)[&closed],
+        (State::Resolved, "paid".to_string())
+    );
+    assert!(
+        store
+            .open_denials(&OpenFilter::default())
+            .unwrap()
+            .is_empty()
+    );
+}

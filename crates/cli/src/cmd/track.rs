@@ -149,6 +149,13 @@ fn ingest(store: &mut Store, args: &TrackIngestArgs) -> Result<ExitCode, Failure
         "closed {} earlier denials: their claims were adjudicated again",
         c.denials_closed
     )?;
+    if c.denials_reopened > 0 {
+        writeln!(
+            out,
+            "reopened {} denials: the payments that closed them were reversed (CLP02 = 22)",
+            c.denials_reopened
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
