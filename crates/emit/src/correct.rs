@@ -846,6 +846,9 @@ impl Fit {
     }
 }
 
+/// How many 837 claims with one CLM01 [`choose`] compares with an 835 claim (the last read).
+const MAX_CANDIDATES: usize = 64;
+
 /// The original for an 835 claim: no voids; one sent to the 835's payer (a claim that went to
 /// the primary and then the secondary payer has one CLM01 and two 837s); one that is this
 /// claim by its patient, lines and charge ([`Fit`]), the best fit; among equal fits the last
@@ -885,7 +888,21 @@ fn choose<'o>(
             .unwrap_or_default();
         return Choice::OtherPayer(named);
     }
-    let fits: Vec<(&Original, Fit)> = usable.iter().map(|o| (*o, Fit::of(o, cp))).collect();
+    // The latest candidates only: a CLM01 repeated thousands of times (hostile, or a file of
+    // test claims) must not make every denial of it compare every one.
+    let skip = usable.len().saturating_sub(MAX_CANDIDATES);
+    if skip > 0 {
+        notes.push(format!(
+            "{} 837 claims have CLM01 {}; only the last {MAX_CANDIDATES} read were compared",
+            usable.len(),
+            cp.patient_control_number
+        ));
+    }
+    let fits: Vec<(&Original, Fit)> = usable
+        .iter()
+        .skip(skip)
+        .map(|o| (*o, Fit::of(o, cp)))
+        .collect();
     let mut best: Option<&(&Original, Fit)> = None;
     let mut ties = 0;
     for f in fits.iter().filter(|(_, f)| !f.is_other_claim()) {

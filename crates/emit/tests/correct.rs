@@ -1127,3 +1127,22 @@ fn a_dependants_corrections_land_on_the_patient() {
         c.needed
     );
 }
+
+/// A CLM01 sent many times: only the last 64 originals read are compared with the denial (each
+/// comparison matches service lines), and the note says so.
+#[test]
+fn only_the_latest_originals_of_a_clm01_are_compared() {
+    let remit = acme_835(&[acme_denial("MANY", "CO*197", "")]);
+    let originals: Vec<u8> = (0..70).flat_map(|_| acme_837("CH", "MANY")).collect();
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[("many.837", originals.as_slice())],
+        "[[edit]]\nclaim = \"MANY\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n",
+    );
+    let c = claim(&out, "MANY");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    assert_eq!(
+        c.notes[0],
+        "70 837 claims have CLM01 MANY; only the last 64 read were compared"
+    );
+}
