@@ -948,7 +948,27 @@ impl Ingest<'_> {
         // An adjudication (paid, partially or wholly denied) closes the pending denials of the
         // claim's earlier adjudications (other remittances, paid on or before this one); a
         // reversal takes a payment back and a pended claim decides nothing.
-        if matches!(row.outcome.as_str(), "paid" | "partially_denied" | "denied") {
+        // An adjudication whose payment a stored reversal took back (the reversal ingested
+        // first) decides nothing either.
+        let taken_back = self
+            .tx
+            .prepare_cached(
+                "SELECT 1 FROM claim WHERE payer_id = ?1 AND pcn = ?2 AND icn = ?3
+                     AND status = '22' AND payment_date >= ?4 AND id <> ?5 LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    row.payer_id,
+                    row.patient_control_number,
+                    row.payer_claim_control_number,
+                    row.payment_date,
+                    id
+                ],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !taken_back && matches!(row.outcome.as_str(), "paid" | "partially_denied" | "denied") {
             let resolution = if row.outcome == "paid" {
                 "paid"
             } else {
@@ -981,9 +1001,12 @@ impl Ingest<'_> {
         let later: Option<(i64, String)> = self
             .tx
             .prepare_cached(
-                "SELECT id, outcome FROM claim WHERE payer_id = ?1 AND pcn = ?2
+                "SELECT id, outcome FROM claim c WHERE payer_id = ?1 AND pcn = ?2
                      AND remittance_id <> ?3 AND payment_date > ?4
                      AND outcome IN ('paid', 'partially_denied', 'denied')
+                     AND NOT EXISTS (SELECT 1 FROM claim r WHERE r.payer_id = c.payer_id
+                         AND r.pcn = c.pcn AND r.icn = c.icn AND r.status = '22'
+                         AND r.payment_date >= c.payment_date AND r.id <> c.id)
                  ORDER BY payment_date, id LIMIT 1",
             )?
             .query_row(

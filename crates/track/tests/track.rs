@@ -590,3 +590,50 @@ fn a_reversed_payment_reopens_the_denials_it_closed() {
             .is_empty()
     );
 }
+
+/// Regression: the reversal of a payment ingested before the payment (or before the denial)
+/// left the denial closed as paid: the same three remittances ended open or closed depending
+/// on the order of the files. A payment a stored reversal took back closes nothing.
+#[test]
+fn a_reversed_payment_closes_nothing_whatever_the_ingest_order() {
+    let denied = remit_of(
+        "R1",
+        "20240301",
+        "0",
+        &["CLP*PCN-A*1*100*0**12*ICN1*11*1", "CAS*CO*197*100"],
+    );
+    let paid = remit_of(
+        "R2",
+        "20240401",
+        "100",
+        &["CLP*PCN-A*1*100*100**12*ICN2*11*7"],
+    );
+    let taken_back = remit_of(
+        "R3",
+        "20240415",
+        "-100",
+        &["CLP*PCN-A*22*-100*-100**12*ICN2*11*7"],
+    );
+    let files = [
+        ("denied", &denied),
+        ("paid", &paid),
+        ("taken back", &taken_back),
+    ];
+    let orders: [[usize; 3]; 6] = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    for order in orders {
+        let mut store = Store::in_memory().unwrap();
+        for i in order {
+            let (name, text) = files[i];
+            store.ingest(rows(&[(name, text.clone())])).unwrap();
+        }
+        let d = states(&store)[&key("PCN-A", "2024-03-01", "197")].clone();
+        assert_eq!(d.0, State::Open, "order {order:?}: {d:?}");
+    }
+}
