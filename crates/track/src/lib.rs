@@ -669,6 +669,21 @@ struct Current {
     denials_already_closed: u64,
     denials_closed: u64,
     denials_reopened: u64,
+    /// Its claims so far (CLP01, CLP07, CLP02 and outcome): the same claim again starts a new
+    /// transaction set that repeats this one (a file holding a payment twice, or given twice).
+    seen: std::collections::HashSet<ClaimKey>,
+}
+
+/// What tells one claim of a remittance from another: CLP01, CLP07, CLP02 and its outcome.
+type ClaimKey = (String, String, String, String);
+
+fn claim_key(row: &Row) -> ClaimKey {
+    (
+        row.patient_control_number.clone(),
+        row.payer_claim_control_number.clone(),
+        row.claim_status.clone(),
+        row.outcome.clone(),
+    )
 }
 
 /// How the rows of a remittance are taken.
@@ -694,6 +709,7 @@ impl Current {
             denials_already_closed: 0,
             denials_closed: 0,
             denials_reopened: 0,
+            seen: std::collections::HashSet::new(),
         }
     }
 }
@@ -751,10 +767,15 @@ impl Ingest<'_> {
     /// claim's, are consecutive).
     pub fn row(&mut self, row: &Row) -> Result<(), Error> {
         self.counts.rows += 1;
-        let same_remittance = self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.file == row.file && c.key.matches(row));
+        // Rows carry no transaction set of their own: a claim met again in the remittance being
+        // read starts another set with the same payer, trace number and date (the same payment
+        // twice in one file, or one file given twice), which is then compared as a payment.
+        let new_claim = !self.claim.as_ref().is_some_and(|c| c.holds(row));
+        let same_remittance = self.current.as_ref().is_some_and(|c| {
+            c.file == row.file
+                && c.key.matches(row)
+                && !(new_claim && c.seen.contains(&claim_key(row)))
+        });
         if !same_remittance {
             self.end_remittance()?;
             self.start_remittance(row)?;
@@ -770,6 +791,7 @@ impl Ingest<'_> {
         };
         cur.rows += 1;
         if !same_claim {
+            cur.seen.insert(claim_key(row));
             cur.claims += 1;
             cur.fingerprint = cur
                 .fingerprint

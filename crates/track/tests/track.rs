@@ -637,3 +637,29 @@ fn a_reversed_payment_closes_nothing_whatever_the_ingest_order() {
         assert_eq!(d.0, State::Open, "order {order:?}: {d:?}");
     }
 }
+
+/// Regression: the same payment twice in one batch, as two inputs of the same name (a path
+/// given twice, or a directory and a file in it) or twice in one file, was read as one
+/// remittance and stored twice over: every denial open twice, its dollars doubled. The copy
+/// is now skipped as a copy under another name always was.
+#[test]
+fn the_same_payment_twice_in_one_batch_is_stored_once() {
+    let once = march();
+    let inner = |text: &str| {
+        let start = text.find("ST*835").unwrap();
+        let end = text.find("GE*").unwrap();
+        text[start..end].to_string()
+    };
+    let twice_in_one_file = once.replacen(&inner(&once), &inner(&once).repeat(2), 1);
+    for inputs in [
+        vec![("march.835", once.clone()), ("march.835", once.clone())],
+        vec![("both.835", twice_in_one_file)],
+    ] {
+        let mut store = Store::in_memory().unwrap();
+        let counts = store.ingest(rows(&inputs)).unwrap();
+        assert_eq!(counts.remittances, 1, "{counts:?}");
+        assert_eq!(counts.remittances_skipped, 1, "{counts:?}");
+        assert_eq!((counts.claims, counts.denials), (3, 2), "{counts:?}");
+        assert_eq!(store.open_denials(&OpenFilter::default()).unwrap().len(), 2);
+    }
+}
