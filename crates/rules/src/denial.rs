@@ -1115,13 +1115,12 @@ fn assess_claim(c: &ClaimCtx<'_>, links: &ReversalLinks) -> ClaimAssessment {
     }
 }
 
-/// The date a filing window counts from: the line's date, else the claim's (for an
-/// institutional claim, the statement through date when given: a span claim's window counts
-/// from its through date, whether the denial is at claim level or on a line without a date).
+/// The date a filing window counts from: for an institutional claim the statement through
+/// date when given (a span claim's window counts from its through date, at claim level or on
+/// any line, dated or not); otherwise the line's date, else the claim's.
 fn service_date(c: &ClaimCtx<'_>, line: Option<&ServicePayment>) -> Option<NaiveDate> {
-    if let Some(d) = line.and_then(ServicePayment::service_date) {
-        return Some(d);
-    }
+    // An institutional claim is filed (and resubmitted) whole: its window counts from the
+    // statement's through date whichever line was denied (DOMAIN 4.3).
     if c.kind == ClaimKind::Institutional {
         let through = c
             .claim
@@ -1133,7 +1132,8 @@ fn service_date(c: &ClaimCtx<'_>, line: Option<&ServicePayment>) -> Option<Naive
             return through;
         }
     }
-    c.claim.service_date()
+    line.and_then(ServicePayment::service_date)
+        .or_else(|| c.claim.service_date())
 }
 
 fn make_denial(

@@ -556,27 +556,27 @@ fn a_wrapped_835_gives_the_report_of_the_unwrapped_file() {
 /// 2024-01-01, DTM*233 2024-02-29, CO-16 N290) got timely-filing deadlines two months apart:
 /// at claim level the window counted from the through date, on a line without its own date from
 /// the from date. Both count from the through date now.
+///
+/// Regression (sweep, session 11): a line with its own date (DTM*472, the from date) still
+/// counted from it; an institutional claim is filed whole, so it counts from the through date
+/// too.
 #[test]
 fn an_undated_line_of_a_span_claim_counts_from_the_through_date() {
-    let claim = |pcn: &str, on_line: bool| {
+    let claim = |pcn: &str, line: Option<&str>| {
         let cas = "CAS*CO*16*1000~";
         format!(
             "CLP*{pcn}*1*1000*0**MA*I{pcn}*13*1~NM1*QC*1*PAT*A****MI*M1~MIA*0***0*N290~\
              DTM*232*20240101~DTM*233*20240229~{}{}",
-            if on_line {
-                "SVC*NU:0450*1000*0**1~"
-            } else {
-                ""
-            },
+            line.unwrap_or(""),
             cas
         )
     };
     let body = format!(
         "BPR*I*0*C*NON************20241101~TRN*1*EFT0001*1MCRA~N1*PR*TEST PAYER*XV*MCRA~\
          N1*PE*TEST CLINIC*XX*1900000013~LX*1~{}{}",
-        claim("IA1", true),
-        claim("IA2", false)
-    );
+        claim("IA1", Some("SVC*NU:0450*1000*0**1~")),
+        claim("IA2", None),
+    ) + &claim("IA3", Some("SVC*NU:0450*1000*0**1~DTM*472*20240101~"));
     let file = one_835(&body);
     let out = run_stdin(
         &["report", "--as-of", "2024-12-01", "--format", "json", "-"],
@@ -591,8 +591,9 @@ fn an_undated_line_of_a_span_claim_counts_from_the_through_date() {
             .map(|r| r["deadline"].as_str().unwrap().to_string())
             .unwrap()
     };
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
     assert_eq!(deadline("IA1"), deadline("IA2"));
+    assert_eq!(deadline("IA3"), deadline("IA2"));
     assert!(
         deadline("IA2").starts_with("2025-02-2"),
         "{}",
