@@ -545,14 +545,25 @@ fn collect_fixes(input: &CorrectionInput<'_>, corrected: Option<&MemberCorrectio
             }
         }
     }
+    // A CARC that needs a remark to say what is wrong (16 "lacks information", A1; also an
+    // unknown or absent CARC) is made of its remarks: CO-16 with M51 and N290 lacks a valid
+    // procedure code *and* the rendering provider's NPI, whichever remark classified the
+    // denial, and a claim resent with only one of them fixed is denied again.
+    let remarks_say_what = e
+        .carc
+        .as_deref()
+        .and_then(|c| input.rules.carc(c))
+        .is_none_or(|c| c.needs_rarc);
     for r in &e.rarcs {
-        // A remark names a fix for this denial when its own reading agrees with the denial's
-        // category (claim-level remarks reach every line; this keeps them where they belong).
-        let agrees = input
-            .rules
-            .rarc(&r.code)
-            .and_then(|entry| entry.category)
-            .is_some_and(|c| Some(c) == e.category);
+        // Otherwise a remark names a fix for this denial when its own reading agrees with the
+        // denial's category (claim-level remarks reach every line; this keeps them where
+        // they belong).
+        let agrees = remarks_say_what
+            || input
+                .rules
+                .rarc(&r.code)
+                .and_then(|entry| entry.category)
+                .is_some_and(|c| Some(c) == e.category);
         if agrees {
             add(&mut fixes, rarc_fixes(&r.code));
         }

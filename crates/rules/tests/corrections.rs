@@ -924,3 +924,49 @@ fn nm1_74_on_a_dependants_claim_corrects_the_person_it_names() {
         [id, ("2010CA NM1*QC 03".to_string(), None)]
     );
 }
+
+/// CO-16 (and A1) need a remark to say what is missing, and every remark that names a fix is
+/// part of it: with M51 and N290 the claim lacks a valid procedure code and the rendering
+/// provider's NPI, whichever remark classified the denial (sweep 12a, bug 4: a claim resent
+/// with only one of them fixed is denied again).
+#[test]
+fn every_remark_of_a_co16_names_a_fix() {
+    let fixes = |carc: &str, remarks: &str| {
+        let moa = format!("MOA***{remarks}");
+        let cas = format!("CAS*CO*{carc}*100");
+        let rem = remit(&[
+            "CLP*A*1*100*0**12*ICN1*11*1",
+            &cas,
+            &moa,
+            "SVC*HC:99213*100*0**1",
+            "DTM*472*20250105",
+        ]);
+        let d = first_denial(&rem, &ctx());
+        d.corrections
+            .proposals
+            .iter()
+            .filter(|p| p.segment != "CLM" && p.qualifier.as_deref() != Some("F8"))
+            .map(|p| p.location())
+            .collect::<Vec<_>>()
+    };
+    let procedure = "2400 SV1 01-2".to_string();
+    let npi = "2310B NM1*82 09".to_string();
+    let diagnosis = "2300 HI*ABK 01-2".to_string();
+    let member_id = "2010BA NM1*IL 09".to_string();
+    for (carc, remarks, want) in [
+        ("16", "M51*N290", vec![npi.clone(), procedure.clone()]),
+        ("16", "N290*M51", vec![npi.clone(), procedure.clone()]),
+        ("16", "MA130*N290*M51", vec![npi.clone(), procedure.clone()]),
+        ("16", "N382*M76", vec![member_id.clone(), diagnosis.clone()]),
+        ("A1", "M76*N290", vec![diagnosis.clone(), npi.clone()]),
+    ] {
+        let mut got = fixes(carc, remarks);
+        got.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want, "CO-{carc} {remarks}");
+    }
+    // A CARC that says what is wrong itself keeps only the remarks that agree with it: a
+    // claim-level remark about the member does not make a modifier denial ask for the ID.
+    assert_eq!(fixes("4", "N382"), ["2400 SV1 01-3"]);
+}
