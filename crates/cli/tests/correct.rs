@@ -496,3 +496,75 @@ fn a_claim_without_envelope_gets_a_free_repetition_separator() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Regression (adversarial sweep 12a, bug 8): edit values holding a control character are
+/// refused like delimiters, but the payer's claim number given as an edit (`2300 REF*F8`)
+/// went straight into REF*F8, line break, tab or DEL and all. It is now refused with the same
+/// reason as any other edit (which never quotes the value), and nothing is written for the
+/// claim.
+#[test]
+fn an_original_claim_number_edit_with_a_control_character_is_refused() {
+    let dir = out_dir("f8-control");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (n, value) in ["IC\\tN", "ICN\\n", "IC\\u007fN", "IC\\rN"]
+        .into_iter()
+        .enumerate()
+    {
+        let edits = dir.join(format!("edits-{n}.toml"));
+        std::fs::write(
+            &edits,
+            format!(
+                "[[edit]]\nclaim = \"PCN7001\"\nfield = \"2300 REF*G1\"\nvalue = \"AUTH552201\"\n\
+                 [[edit]]\nclaim = \"PCN7001\"\nfield = \"2300 REF*F8\"\nvalue = \"{value}\"\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.join(format!("out-{n}"));
+        let o = run(&out, &["--edits", edits.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{value}: {err}");
+        let row = claims_row(&out, "PCN7001");
+        assert_eq!(
+            row.get(6).map(String::as_str),
+            Some("worklisted"),
+            "{value}: {row:?}"
+        );
+        assert!(
+            row.last().is_some_and(
+                |r| r.contains("edit #2 (2300 REF*F8): the value contains a control character")
+            ),
+            "{value}: {row:?}"
+        );
+        for (name, text) in written(&out) {
+            assert!(!text.contains("PCN7001"), "{value}: {name} has PCN7001");
+        }
+    }
+    // A claim number an element can hold is still the one REF*F8 carries.
+    let edits = dir.join("edits-ok.toml");
+    std::fs::write(
+        &edits,
+        "[[edit]]\nclaim = \"PCN7001\"\nfield = \"2300 REF*G1\"\nvalue = \"AUTH552201\"\n\
+         [[edit]]\nclaim = \"PCN7001\"\nfield = \"2300 REF*F8\"\nvalue = \"ICN7001B\"\n",
+    )
+    .unwrap();
+    let out = dir.join("out-ok");
+    let o = run(&out, &["--edits", edits.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        claims_row(&out, "PCN7001").get(6).map(String::as_str),
+        Some("written")
+    );
+    assert!(
+        written(&out)
+            .iter()
+            .any(|(_, t)| t.contains("REF*G1*AUTH552201~\nREF*F8*ICN7001B~\n")),
+        "{:?}",
+        written(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

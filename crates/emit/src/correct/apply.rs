@@ -454,21 +454,32 @@ pub(crate) fn incomplete_composites(original: &Loop, corrected: &Loop) -> Vec<St
     out
 }
 
-/// Whether `value` can be written into an element as it is. The messages name what is wrong
-/// but not the value, which may be a patient's name or id.
-fn check_value(d: Delimiters, value: &str) -> Result<(), String> {
-    match value.bytes().find_map(|b| delimiter_name(d, b)) {
-        Some(which) => Err(format!(
-            "the value contains the {which} (X12 has no escaping)"
-        )),
-        None if !value.is_ascii() => Err("the value is not ASCII".to_string()),
-        // A line break or tab inside an element: receivers reject it, or read a new segment.
-        None if value.bytes().any(|b| b.is_ascii_control()) => Err(
-            "the value contains a control character (line break, tab…), which X12 does not allow in an element"
-                .to_string(),
-        ),
-        None => Ok(()),
+/// Why `value` cannot be an element's text whatever the file's delimiters, if it cannot: it is
+/// not ASCII, or it holds a control character (a byte below 0x20, or DEL). A line break or tab
+/// inside an element is rejected by receivers, or read as the start of a new segment. The
+/// message names what is wrong but not the value, which may be a patient's name or id.
+pub(crate) fn text_problem(value: &str) -> Option<&'static str> {
+    if !value.is_ascii() {
+        Some("the value is not ASCII")
+    } else if value.bytes().any(|b| b.is_ascii_control()) {
+        Some(
+            "the value contains a control character (line break, tab…), which X12 does not allow in an element",
+        )
+    } else {
+        None
     }
+}
+
+/// Whether `value` can be written into an element as it is: no delimiter of the file (X12 has
+/// no escaping), and nothing [`text_problem`] refuses. The messages name what is wrong but
+/// not the value, which may be a patient's name or id.
+fn check_value(d: Delimiters, value: &str) -> Result<(), String> {
+    if let Some(which) = value.bytes().find_map(|b| delimiter_name(d, b)) {
+        return Err(format!(
+            "the value contains the {which} (X12 has no escaping)"
+        ));
+    }
+    text_problem(value).map_or(Ok(()), |why| Err(why.to_string()))
 }
 
 /// A new segment for `loc` holding `value`, or why the claim cannot get one.

@@ -273,11 +273,17 @@ pub struct Edit {
 }
 
 impl Edit {
-    /// Whether the edit names the payer's claim number of the original (2300 REF*F8).
+    /// Whether the edit names the payer's claim number of the original (2300 REF*F8) with a
+    /// value an element can hold. A value that cannot (a line break, tab or other control
+    /// character, text that is not ASCII) is not taken as the claim number: the edit is then
+    /// applied like any other, and refused with the reason.
     pub fn is_original_reference(&self) -> bool {
-        self.field.as_ref().is_ok_and(|f| {
-            f.loop_id == LoopId::L2300 && f.segment == "REF" && f.qualifier.as_deref() == Some("F8")
-        })
+        super::apply::text_problem(&self.value).is_none()
+            && self.field.as_ref().is_ok_and(|f| {
+                f.loop_id == LoopId::L2300
+                    && f.segment == "REF"
+                    && f.qualifier.as_deref() == Some("F8")
+            })
     }
 }
 
