@@ -1409,7 +1409,7 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             && prev != v
         {
             needed.push(format!(
-                "{l}: the denials propose different values ({prev:?} and {v:?})"
+                "{l}: the denials propose different values (see the 835; they may name a person, so they are not quoted)"
             ));
         }
     }
@@ -1426,10 +1426,13 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             .as_deref()
             .map(str::trim)
             .filter(|v| !v.is_empty())
+            // A CLP07 an element cannot hold (a control character, text that is not ASCII)
+            // is asked for, not copied.
+            .filter(|v| apply::text_problem(v).is_none())
             .map(str::to_string)
     });
     if matches!(route, Route::CorrectedClaim | Route::VoidAndNew) && icn.is_none() {
-        needed.push("2300 REF*F8: the payer claim control number (ICN) of the original claim; the 835 has no CLP07".to_string());
+        needed.push("2300 REF*F8: the payer claim control number (ICN) of the original claim; the 835 has no CLP07 an element can hold".to_string());
     }
     if !needed.is_empty() {
         return Decision::Worklist {

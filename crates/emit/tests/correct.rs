@@ -1146,3 +1146,25 @@ fn only_the_latest_originals_of_a_clm01_are_compared() {
         "70 837 claims have CLM01 MANY; only the last 64 read were compared"
     );
 }
+
+/// Regression: an 835 CLP07 holding a control character (a tab) was copied into REF*F8 of
+/// the replacement; it is asked for instead.
+#[test]
+fn a_clp07_an_element_cannot_hold_is_asked_for() {
+    let remit = acme_835(&[acme_denial("TAB1", "CO*197", "").replace("ICNTAB1", "ICN\tTAB1")]);
+    let original = acme_837("CH", "TAB1");
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[("tab.837", original.as_slice())],
+        "[[edit]]\nclaim = \"TAB1\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n",
+    );
+    let c = claim(&out, "TAB1");
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert!(
+        c.needed
+            .iter()
+            .any(|n| n.starts_with("2300 REF*F8: the payer claim control number")),
+        "{:?}",
+        c.needed
+    );
+}
