@@ -1287,7 +1287,15 @@ fn summarize(
         s.push_str(if route == Route::Appeal { " " } else { ": " });
         s.push_str(&detail);
     }
-    if !e.appealable && matches!(route, Route::NewClaim | Route::WriteOff) {
+    // A late claim: Medicare gives no appeal (it is not an initial determination); other
+    // payers hear one with proof the claim was filed in time (DOMAIN 2.2, 4.3).
+    if e.class == Class::TimelyFiling && route == Route::WriteOff {
+        s.push_str(if input.payer.medicare {
+            " (no appeal rights at Medicare)"
+        } else {
+            " (unless you can prove timely filing: 999/277CA acceptance, an earlier receipt date; then appeal)"
+        });
+    } else if !e.appealable && matches!(route, Route::NewClaim | Route::WriteOff) {
         s.push_str(" (no appeal rights)");
     }
     if let Some(n) = notes.first() {

@@ -970,3 +970,32 @@ fn every_remark_of_a_co16_names_a_fix() {
     // claim-level remark about the member does not make a modifier denial ask for the ID.
     assert_eq!(fixes("4", "N382"), ["2400 SV1 01-3"]);
 }
+
+/// Regression: a CO-29 (filing limit passed) from a commercial payer said "no appeal rights",
+/// which is Medicare's rule only; other payers hear an appeal with proof of timely filing.
+#[test]
+fn a_late_claim_has_no_appeal_only_at_medicare() {
+    let summary = |clp06: &str| {
+        let clp = format!("CLP*A*1*100*0**{clp06}*ICN1*11*1");
+        let rem = remit(&[
+            &clp,
+            "SVC*HC:99213*100*0**1",
+            "DTM*472*20240105",
+            "CAS*CO*29*100",
+        ]);
+        let d = first_denial(&rem, &ctx());
+        assert_eq!(d.corrections.route, Route::WriteOff);
+        d.corrections.summary
+    };
+    assert!(
+        summary("MB").ends_with("(no appeal rights at Medicare)"),
+        "{}",
+        summary("MB")
+    );
+    let commercial = summary("12");
+    assert!(
+        commercial.contains("(unless you can prove timely filing: 999/277CA acceptance"),
+        "{commercial}"
+    );
+    assert!(!commercial.contains("no appeal rights"), "{commercial}");
+}
