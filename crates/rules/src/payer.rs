@@ -9,7 +9,7 @@
 //! | | Medicare (CLP06 `MA`/`MB`, or a payer marked `medicare`) | Other payers |
 //! |---|---|---|
 //! | timely filing | 365 days from the date of service (42 CFR 424.44: 12 months) | 90 days from the date of service |
-//! | appeal window | 120 days (redetermination) | 180 days |
+//! | appeal window | 120 days (redetermination) | 180 days; 60 for Medicare Advantage (CLP06 `16`) |
 //! | mail days added to the remit date | 5 (receipt = notice date + 5 days) | 0 |
 //! | reopening window | 365 days from the remit date (1 year from the initial determination) | 365 days |
 //! | frequency 7 accepted for a denied claim | yes | yes |
@@ -96,6 +96,12 @@ impl PayerSettings {
         }
     }
 }
+
+/// CLP06 of a Medicare Advantage claim (`16`, HMO Medicare risk).
+const MEDICARE_ADVANTAGE_FILING_INDICATOR: &str = "16";
+
+/// The Medicare Advantage first-level appeal window, in days from the notice.
+const MEDICARE_ADVANTAGE_APPEAL_DAYS: u32 = 60;
 
 /// The rules in force for one claim, every value decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -254,7 +260,14 @@ impl PayerRules {
             r.medicare_part_b = r.medicare_part_b || part_b_by_fi;
             r
         } else {
-            PayerRule::commercial_default().apply(&self.default)
+            let mut r = PayerRule::commercial_default().apply(&self.default);
+            // CLP06 16 (HMO Medicare risk) is a Medicare Advantage plan: its first-level appeal
+            // (reconsideration) window is 60 days from the notice (DOMAIN 4.2), whatever the
+            // default for other payers; a payer's own entry can still say otherwise.
+            if fi == MEDICARE_ADVANTAGE_FILING_INDICATOR {
+                r.appeal_window_days = r.appeal_window_days.min(MEDICARE_ADVANTAGE_APPEAL_DAYS);
+            }
+            r
         };
         if let Some((key, s)) = entry {
             rule = rule.apply(s);
@@ -496,6 +509,22 @@ mod tests {
         let b = rules.resolve_ids(&["mcr"], None);
         assert!(b.medicare && b.medicare_part_b);
         assert!(rules.resolve_ids(&[], Some("mb")).medicare_part_b);
+    }
+
+    /// Regression: a Medicare Advantage claim (CLP06 16) got the 180-day commercial appeal
+    /// window, three times the 60 days of an MA reconsideration.
+    #[test]
+    fn medicare_advantage_appeals_within_60_days() {
+        let rules = PayerRules::default();
+        let ma = rules.resolve_ids(&["x"], Some("16"));
+        assert!(!ma.medicare);
+        assert_eq!(ma.appeal_window_days, 60);
+        assert_eq!(
+            rules.resolve_ids(&["x"], Some("12")).appeal_window_days,
+            180
+        );
+        let own = PayerRules::from_toml("[payer.x]\nappeal_window_days = 65\n").unwrap();
+        assert_eq!(own.resolve_ids(&["x"], Some("16")).appeal_window_days, 65);
     }
 
     #[test]
