@@ -119,6 +119,9 @@ struct FileResult {
     /// balance` reports them: each counts as 0, so a denial can look like a payment. They fail
     /// the input, as its envelopes' errors do, once it is read.
     unreadable: Tally,
+    /// With `--strict` ([`ParseOptions::strict`](denali_x12::ParseOptions)), the balancing
+    /// warnings, which then fail the input as errors do; empty otherwise.
+    unbalanced: Tally,
     error: Option<String>,
 }
 
@@ -824,6 +827,13 @@ fn add_file(s: &mut Summary, name: String, mut r: FileResult) {
             "the claims are counted, with those amounts read as 0",
         );
     }
+    if r.error.is_none() {
+        r.error = r.unbalanced.message(
+            "--strict: a balancing rule failed",
+            "balancing diagnostic",
+            "the claims are counted",
+        );
+    }
     s.files += 1;
     s.transactions += r.transactions;
     s.other_transactions += r.other_transactions;
@@ -861,6 +871,7 @@ impl FileResult {
         self.denied_claims += other.denied_claims;
         self.balancing += other.balancing;
         self.unreadable.add(other.unreadable);
+        self.unbalanced.add(other.unbalanced);
         for (outcome, n) in other.by_outcome {
             *self.by_outcome.entry(outcome).or_default() += n;
         }
@@ -954,6 +965,7 @@ impl<'a> Worker<'a> {
         share: &mut dyn FnMut(S::Part) -> S::Part,
     ) -> S::Part {
         let opts = self.opts;
+        let strict = opts.parse.strict;
         out.transactions += 1;
         out.claims_in += tx.count("CLP") as u64;
         let view = remit::RemittanceView::new(tx, &opts.parse);
@@ -985,12 +997,12 @@ impl<'a> Worker<'a> {
                 // The amounts the screen did not need are still balanced: one that could not
                 // be read is found here (the claim may look paid only because of it).
                 let (balancing, unread) = claim.balance_checked();
-                out.balancing += count_balancing(&balancing);
+                out.balancing += count_balancing(&balancing, strict, &mut out.unbalanced);
                 out.unreadable.note(unread);
                 rows.add_paid(out, &header, &claim, &mut emit);
             } else {
                 let (c, diags) = claim.to_claim_payment_reusing(buffers);
-                out.balancing += count_balancing(&diags);
+                out.balancing += count_balancing(&diags, strict, &mut out.unbalanced);
                 // The whole read reports every amount the balancing could not read (with other
                 // errors): only then are they picked out, as the view's balancing finds them.
                 if diags
@@ -1007,7 +1019,7 @@ impl<'a> Worker<'a> {
             }
         }
         let (balancing, unread) = view.balance_payment_checked(claim_payments);
-        out.balancing += count_balancing(&balancing);
+        out.balancing += count_balancing(&balancing, strict, &mut out.unbalanced);
         out.unreadable.note(unread);
         part
     }
@@ -1087,7 +1099,7 @@ impl InFlight {
 /// of batch `seq`, then, once, its counts and the bytes it held.
 enum Done<P> {
     Part(u64, P),
-    End(u64, FileResult, usize),
+    End(u64, Box<FileResult>, usize),
 }
 
 /// The reading thread keeps copies handed back, for the next sets, up to this many bytes of
@@ -1128,7 +1140,7 @@ impl<P> InOrder<P> {
             Done::Part(seq, part) if seq == self.next => give(part),
             Done::Part(seq, part) => self.waiting.entry(seq).or_default().0.push(part),
             Done::End(seq, out, held) => {
-                self.waiting.entry(seq).or_default().1 = Some((out, held));
+                self.waiting.entry(seq).or_default().1 = Some((*out, held));
                 while let Some((parts, done)) = self.waiting.remove(&self.next) {
                     parts.into_iter().for_each(&mut *give);
                     let Some((out, held)) = done else {
@@ -1186,7 +1198,7 @@ fn send_sets<'t, S: RowSink>(
         }
         let _ = done.send(Done::Part(seq, part));
     });
-    let _ = done.send(Done::End(seq, out, held));
+    let _ = done.send(Done::End(seq, Box::new(out), held));
 }
 
 /// Sets copied out of the reader, handed to a worker together: small sets go in batches of
@@ -1538,18 +1550,24 @@ impl Tally {
 }
 
 /// How many of `diags` are balancing warnings (line, claim or payment).
-fn count_balancing(diags: &[denali_x12::Diagnostic]) -> u64 {
-    diags
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.code,
-                DiagnosticCode::LineUnbalanced
-                    | DiagnosticCode::ClaimUnbalanced
-                    | DiagnosticCode::TransactionUnbalanced
-            )
-        })
-        .count() as u64
+/// With `strict`, each is also kept in `tally`, to fail the input.
+fn count_balancing(diags: &[denali_x12::Diagnostic], strict: bool, tally: &mut Tally) -> u64 {
+    let mut n = 0;
+    for d in diags.iter().filter(|d| {
+        matches!(
+            d.code,
+            DiagnosticCode::LineUnbalanced
+                | DiagnosticCode::ClaimUnbalanced
+                | DiagnosticCode::TransactionUnbalanced
+        )
+    }) {
+        n += 1;
+        if strict {
+            tally.errors += 1;
+            tally.keep_earlier(d.clone());
+        }
+    }
+    n
 }
 
 /// Writes `d` into `out` (cleared first) as `YYYY-MM-DD`, as `NaiveDate`'s `Display` does for
@@ -2071,7 +2089,7 @@ mod tests {
                     let mut q: std::collections::VecDeque<_> =
                         (0..n).map(|p| Done::Part(seq, (s, p))).collect();
                     let out = FileResult { claims_in: seq, ..FileResult::default() };
-                    q.push_back(Done::End(seq, out, s * 10));
+                    q.push_back(Done::End(seq, Box::new(out), s * 10));
                     q
                 })
                 .collect();

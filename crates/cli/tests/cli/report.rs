@@ -681,3 +681,30 @@ fn forwarded_claims_predeterminations_and_empty_denials_start_no_work() {
         (Some("0"), Some("review"))
     );
 }
+
+/// Regression (sweep, session 11): `report --strict` (and `track ingest --strict`) passed an
+/// unbalanced claim with exit 0, although `--strict` makes "every diagnostic, warnings
+/// included" fatal and `validate --strict` fails the file. The balancing warnings now fail the
+/// input under `--strict`, naming the first; without it they are counted as before.
+#[test]
+fn strict_fails_a_file_whose_balancing_fails() {
+    let strict = report(&[
+        "--strict",
+        "--format",
+        "json",
+        "fixtures/835/unbalanced_claim.835",
+    ]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    let v = strict.json();
+    assert_eq!(v["summary"]["files_failed"], 1);
+    let message = v["summary"]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "--strict: a balancing rule failed: warning at byte 623, segment 20 (CLP), element 04"
+        ),
+        "{message}"
+    );
+    let lenient = report(&["--format", "json", "fixtures/835/unbalanced_claim.835"]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert_eq!(lenient.json()["summary"]["balancing_diagnostics"], 1);
+}
