@@ -24,13 +24,13 @@ pub fn opt_text(b: &[u8]) -> Option<Text> {
     if b.is_empty() { None } else { Some(text(b)) }
 }
 
-/// Decodes an X12 decimal number (`R`/`N` types): optional sign, digits, optional point and
-/// digits. The scale is kept as sent (`12.50` stays `12.50`). `None` when the bytes are not such
+/// Decodes an X12 decimal number (`R`/`N` types): an optional minus sign (X12 allows no
+/// plus), digits, optional point and digits. The scale is kept as sent (`12.50` stays `12.50`). `None` when the bytes are not such
 /// a number or have more than 28 significant digits.
 pub fn decimal(b: &[u8]) -> Option<Decimal> {
+    // X12's R type allows a leading minus sign only: `+1.00` is not a number.
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, b.get(1..)?),
-        Some(b'+') => (false, b.get(1..)?),
         _ => (false, b),
     };
     if digits.is_empty() {
@@ -139,7 +139,6 @@ mod tests {
             ("-12.5", "-12.5"),
             (".5", "0.5"),
             ("5.", "5"),
-            ("+3", "3"),
             ("00100", "100"),
         ] {
             assert_eq!(
@@ -148,7 +147,11 @@ mod tests {
                 "{s}"
             );
         }
-        for bad in ["", "-", ".", "1.2.3", "1e5", "12a", " 1", "1-"] {
+        // X12's R type: a leading minus sign only (regression: `+0.20` was read as 0.20, and
+        // `validate` passed a file pyx12 rejects).
+        for bad in [
+            "", "-", ".", "1.2.3", "1e5", "12a", " 1", "1-", "+3", "+0.20",
+        ] {
             assert_eq!(decimal(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(decimal(b"12345678901234567890123456789"), None);
@@ -180,7 +183,7 @@ mod tests {
             let fraction = if point { fraction } else { String::new() };
             let s = format!("{sign}{whole}{}{fraction}", if point { "." } else { "" });
             let got = decimal(s.as_bytes());
-            if whole.is_empty() && fraction.is_empty() {
+            if sign == "+" || (whole.is_empty() && fraction.is_empty()) {
                 proptest::prop_assert_eq!(got, None, "{}", s);
             } else {
                 // `str::parse` reads "5." and ".5" like we do once the point is made explicit.

@@ -675,7 +675,7 @@ fn check_service_date(dtp: &Segment<'_>, diags: &mut Vec<Diagnostic>) {
 /// at most 28 digits), without building the number: the parser only validates.
 fn is_decimal(b: &[u8]) -> bool {
     let digits = match b.first() {
-        Some(b'-' | b'+') => b.get(1..).unwrap_or(&[]),
+        Some(b'-') => b.get(1..).unwrap_or(&[]),
         _ => b,
     };
     let mut n = 0usize;
