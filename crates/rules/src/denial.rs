@@ -1164,7 +1164,7 @@ fn make_denial(
             deadline: None,
         };
     }
-    let corrections = correct::plan(&CorrectionInput {
+    let mut corrections = correct::plan(&CorrectionInput {
         rules: &c.ctx.rules,
         claim: c.claim,
         line,
@@ -1187,14 +1187,30 @@ fn make_denial(
     } else {
         rule
     };
+    let filed_from = service_date(c, line);
     let deadline = payer::deadline(&DeadlineInput {
         route: corrections.route,
         appealable: a.explanation.appealable,
         rule: clock_rule,
         remit_date: c.remit_date,
-        service_date: service_date(c, line),
+        service_date: filed_from,
         as_of: c.ctx.as_of,
     });
+    // A replacement is still a claim the filing limit applies to (DOMAIN 3.1). Once that window
+    // has closed the deadline shown is the appeal's; say so, since many payers then deny the
+    // replacement as late (CO-29) and only the appeal is left.
+    if matches!(corrections.route, Route::CorrectedClaim | Route::VoidAndNew)
+        && deadline.is_some_and(|d| d.kind == payer::DeadlineKind::Appeal)
+        && let Some(closed) = filed_from
+            .and_then(|d| {
+                d.checked_add_days(chrono::Days::new(u64::from(clock_rule.timely_filing_days)))
+            })
+            .filter(|closed| *closed < c.ctx.as_of)
+    {
+        corrections.summary.push_str(&format!(
+            " [the filing window closed on {closed}: if the payer denies the claim as late, appeal]"
+        ));
+    }
     Denial {
         claim_index: c.index,
         line_index: a.line_index,

@@ -999,3 +999,34 @@ fn a_late_claim_has_no_appeal_only_at_medicare() {
     );
     assert!(!commercial.contains("no appeal rights"), "{commercial}");
 }
+
+/// Regression (sweep, session 11): a corrected claim whose filing window had closed showed the
+/// appeal window as its deadline and "corrected claim likely to recover", without a word that
+/// a replacement is still subject to timely filing (DOMAIN 3.1). The plan now says when the
+/// window closed and that an appeal follows a late denial.
+#[test]
+fn a_corrected_claim_past_its_filing_window_says_so() {
+    let summary = |dos: &str| {
+        let dtm = format!("DTM*472*{dos}");
+        let rem = remit(&[
+            "CLP*A*1*100*0**12*ICN1*11*1",
+            "SVC*HC:99213*100*0**1",
+            &dtm,
+            "CAS*CO*197*100",
+        ]);
+        let d = first_denial(&rem, &ctx());
+        assert_eq!(d.corrections.route, Route::CorrectedClaim);
+        d.corrections.summary
+    };
+    // Commercial timely filing is 90 days; "now" is 2025-04-01.
+    assert!(
+        summary("20241201").ends_with("[the filing window closed on 2025-03-01: if the payer denies the claim as late, appeal]"),
+        "{}",
+        summary("20241201")
+    );
+    assert!(
+        !summary("20250201").contains("filing window closed"),
+        "{}",
+        summary("20250201")
+    );
+}
