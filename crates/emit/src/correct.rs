@@ -685,12 +685,17 @@ enum PayerMatch {
     Other,
 }
 
-/// Letters and digits only, upper case: `Summit Health-Plan` and `SUMMIT HEALTH PLAN` agree.
-fn payer_word(s: &str) -> String {
+/// The characters of `s` that `keep` keeps, upper case.
+fn kept_upper(s: &str, keep: fn(&char) -> bool) -> String {
     s.chars()
-        .filter(char::is_ascii_alphanumeric)
+        .filter(keep)
         .map(|c| c.to_ascii_uppercase())
         .collect()
+}
+
+/// Letters and digits only, upper case: `Summit Health-Plan` and `SUMMIT HEALTH PLAN` agree.
+fn payer_word(s: &str) -> String {
+    kept_upper(s, char::is_ascii_alphanumeric)
 }
 
 /// The 835's payer as an 837's 2010BB can name it: its ids (N104, each REF*2U, TRN03) and its
@@ -760,10 +765,7 @@ enum Choice<'o> {
 
 /// Letters only, upper case, for comparing names: `O'Brien` and `OBRIEN` agree.
 fn name_word(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    kept_upper(s, char::is_ascii_alphabetic)
 }
 
 /// How an 837 claim with the 835 claim's CLM01 agrees with it on what CLM01 does not say:

@@ -515,12 +515,9 @@ fn remit_of(trn: &str, date: &str, paid: &str, claims: &[&str]) -> String {
     x
 }
 
-/// Regression: a denial closed because a later remittance paid the claim stayed closed when a
-/// third remittance took that payment back (CLP02 = 22, no new adjudication), so the work queue
-/// lost a claim the practice was no longer paid for. It is open again, with a note; a
-/// correction that follows the reversal closes it anew.
-#[test]
-fn a_reversed_payment_reopens_the_denials_it_closed() {
+/// PCN-A denied for authorization on 2024-03-01 (ICN1), paid on 2024-04-01 (ICN2), and that
+/// payment reversed on 2024-04-15 (CLP02 = 22 under ICN2).
+fn denied_paid_taken_back() -> [String; 3] {
     let denied = remit_of(
         "R1",
         "20240301",
@@ -539,6 +536,16 @@ fn a_reversed_payment_reopens_the_denials_it_closed() {
         "-100",
         &["CLP*PCN-A*22*-100*-100**12*ICN2*11*7"],
     );
+    [denied, paid, taken_back]
+}
+
+/// Regression: a denial closed because a later remittance paid the claim stayed closed when a
+/// third remittance took that payment back (CLP02 = 22, no new adjudication), so the work queue
+/// lost a claim the practice was no longer paid for. It is open again, with a note; a
+/// correction that follows the reversal closes it anew.
+#[test]
+fn a_reversed_payment_reopens_the_denials_it_closed() {
+    let [denied, paid, taken_back] = denied_paid_taken_back();
     let mut store = Store::in_memory().unwrap();
     for (name, text) in [("denied", &denied), ("paid", &paid)] {
         store.ingest(rows(&[(name, text.clone())])).unwrap();
@@ -596,24 +603,7 @@ fn a_reversed_payment_reopens_the_denials_it_closed() {
 /// on the order of the files. A payment a stored reversal took back closes nothing.
 #[test]
 fn a_reversed_payment_closes_nothing_whatever_the_ingest_order() {
-    let denied = remit_of(
-        "R1",
-        "20240301",
-        "0",
-        &["CLP*PCN-A*1*100*0**12*ICN1*11*1", "CAS*CO*197*100"],
-    );
-    let paid = remit_of(
-        "R2",
-        "20240401",
-        "100",
-        &["CLP*PCN-A*1*100*100**12*ICN2*11*7"],
-    );
-    let taken_back = remit_of(
-        "R3",
-        "20240415",
-        "-100",
-        &["CLP*PCN-A*22*-100*-100**12*ICN2*11*7"],
-    );
+    let [denied, paid, taken_back] = denied_paid_taken_back();
     let files = [
         ("denied", &denied),
         ("paid", &paid),
