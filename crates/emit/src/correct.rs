@@ -1036,6 +1036,21 @@ fn describe_line(sl: Option<&ServicePayment>) -> String {
 // ------------------------------------------------------------------------------------------
 // routes
 
+/// `o` put on the worklist for `reason`: `first` says what is needed, then what each denial
+/// needs.
+fn worklisted(
+    mut o: ClaimOutcome,
+    reason: &str,
+    first: String,
+    denials: &[Denial],
+) -> ClaimOutcome {
+    o.disposition = Disposition::Worklisted;
+    o.reason = reason.to_string();
+    o.needed = vec![first];
+    o.needed.extend(summaries(denials, |_| true));
+    o
+}
+
 fn resubmits(r: Route) -> bool {
     matches!(
         r,
@@ -1889,14 +1904,16 @@ pub fn correct(
             continue;
         }
         if t.damaged {
-            o.disposition = Disposition::Worklisted;
-            o.reason = "835 read with errors".to_string();
-            o.needed = vec![format!(
+            let first = format!(
                 "835 read with errors: the remittance holding claim {} is damaged (cut short, or a value unreadable), so what it says of the claim may be incomplete; repair it or ask the payer for a clean copy",
                 o.claim
-            )];
-            o.needed.extend(summaries(&inferred.denials, |_| true));
-            out.claims.push(o);
+            );
+            out.claims.push(worklisted(
+                o,
+                "835 read with errors",
+                first,
+                &inferred.denials,
+            ));
             continue;
         }
         let candidates = originals.get(&o.claim).map(Vec::as_slice).unwrap_or(&[]);
@@ -1904,31 +1921,33 @@ pub fn correct(
         let orig = match choose(candidates, cp, &RemitPayer::of(&t.rem), &mut notes) {
             Choice::Found(orig) => orig,
             Choice::Missing => {
-                o.disposition = Disposition::Worklisted;
-                o.reason = "original 837 not found".to_string();
-                o.needed = vec![format!(
+                let first = format!(
                     "original 837 not found: no CLM01 {} in the claim files given",
                     o.claim
-                )];
-                o.needed.extend(summaries(&inferred.denials, |_| true));
-                out.claims.push(o);
+                );
+                out.claims.push(worklisted(
+                    o,
+                    "original 837 not found",
+                    first,
+                    &inferred.denials,
+                ));
                 continue;
             }
             Choice::Mismatch(how) => {
-                o.disposition = Disposition::Worklisted;
-                o.reason = "original 837 does not match the remittance".to_string();
-                o.needed = vec![format!(
+                let first = format!(
                     "original 837 does not match the remittance: the 837 claim with CLM01 {} has {how}; give the 837 this payer adjudicated",
                     o.claim
-                )];
-                o.needed.extend(summaries(&inferred.denials, |_| true));
-                out.claims.push(o);
+                );
+                out.claims.push(worklisted(
+                    o,
+                    "original 837 does not match the remittance",
+                    first,
+                    &inferred.denials,
+                ));
                 continue;
             }
             Choice::OtherPayer(named) => {
-                o.disposition = Disposition::Worklisted;
-                o.reason = "original 837 sent to another payer".to_string();
-                o.needed = vec![format!(
+                let first = format!(
                     "original 837 sent to another payer: CLM01 {} went to {}, not to {} that denied it; a corrected claim goes to the payer that denied it: give its 837",
                     o.claim,
                     if named.is_empty() {
@@ -1940,32 +1959,39 @@ pub fn correct(
                         .as_deref()
                         .or(o.payer_id.as_deref())
                         .unwrap_or("the payer"),
-                )];
-                o.needed.extend(summaries(&inferred.denials, |_| true));
-                out.claims.push(o);
+                );
+                out.claims.push(worklisted(
+                    o,
+                    "original 837 sent to another payer",
+                    first,
+                    &inferred.denials,
+                ));
                 continue;
             }
         };
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
         if let Some(why) = split_apart(cp, orig, &t.rem) {
-            o.disposition = Disposition::Worklisted;
-            o.reason = "split claim: part of the original was adjudicated apart".to_string();
-            o.needed = vec![why];
-            o.needed.extend(summaries(&inferred.denials, |_| true));
-            out.claims.push(o);
+            out.claims.push(worklisted(
+                o,
+                "split claim: part of the original was adjudicated apart",
+                why,
+                &inferred.denials,
+            ));
             continue;
         }
         if orig.damaged {
-            o.disposition = Disposition::Worklisted;
-            o.reason = "original 837 read with errors".to_string();
-            o.needed = vec![format!(
+            let first = format!(
                 "original 837 read with errors: the transaction set holding CLM01 {} is damaged (cut short, or a segment or count is wrong), so a replacement could drop or garble what the payer adjudicated; repair {} and run again",
                 o.claim,
                 o.claims_file.as_deref().unwrap_or("the 837")
-            )];
-            o.needed.extend(summaries(&inferred.denials, |_| true));
-            out.claims.push(o);
+            );
+            out.claims.push(worklisted(
+                o,
+                "original 837 read with errors",
+                first,
+                &inferred.denials,
+            ));
             continue;
         }
         // Assess again with the original's kind when the 835 suggested another.
