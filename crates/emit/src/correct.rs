@@ -751,8 +751,8 @@ impl RemitPayer {
 
 /// What [`choose`] found for an 835 claim.
 enum Choice<'o> {
-    /// The original to correct.
-    Found(&'o Original),
+    /// The original to correct, and how it fits the 835 claim (its line map included).
+    Found(&'o Original, Fit),
     /// No 837 claim has its CLM01 (voids aside).
     Missing,
     /// Every 837 claim with its CLM01 was sent to another payer: the payer named (NM103, else
@@ -777,11 +777,8 @@ struct Fit {
     same_patient: Option<bool>,
     /// CLM02 = CLP03.
     same_charge: bool,
-    /// How many of the 835's service lines have their 837 line (REF*6R, else code, date and
-    /// charge).
-    lines_matched: usize,
-    /// The 835's service lines.
-    lines: usize,
+    /// For each of the 835's service lines, its 837 line ([`match_lines`]).
+    line_map: Vec<Option<usize>>,
 }
 
 impl Fit {
@@ -808,24 +805,28 @@ impl Fit {
         Fit {
             same_patient,
             same_charge: view.total_charge() == Some(cp.total_charge),
-            lines_matched: match_lines(cp, &o.claim).iter().flatten().count(),
-            lines: cp.service_lines.len(),
+            line_map: match_lines(cp, &o.claim),
         }
+    }
+
+    /// How many of the 835's service lines have their 837 line.
+    fn lines_matched(&self) -> usize {
+        self.line_map.iter().flatten().count()
     }
 
     /// Nothing corroborates the match and something contradicts it: another charge, and no
     /// service line in common (or, for a claim paid without lines, another patient).
     fn is_other_claim(&self) -> bool {
         !self.same_charge
-            && self.lines_matched == 0
-            && (self.lines > 0 || self.same_patient == Some(false))
+            && self.lines_matched() == 0
+            && (!self.line_map.is_empty() || self.same_patient == Some(false))
     }
 
     /// Better fits sort higher: the patient first, then the lines, then the charge.
     fn rank(&self) -> (bool, usize, bool) {
         (
             self.same_patient != Some(false),
-            self.lines_matched,
+            self.lines_matched(),
             self.same_charge,
         )
     }
@@ -835,10 +836,11 @@ impl Fit {
         if !self.same_charge {
             parts.push("a different charge".to_string());
         }
-        if self.lines > 0 {
+        if !self.line_map.is_empty() {
             parts.push(format!(
                 "{} of the 835's {} service lines",
-                self.lines_matched, self.lines
+                self.lines_matched(),
+                self.line_map.len()
             ));
         }
         if self.same_patient == Some(false) {
@@ -900,46 +902,37 @@ fn choose<'o>(
             cp.patient_control_number
         ));
     }
-    let fits: Vec<(&Original, Fit)> = usable
+    let mut fits: Vec<(&Original, Fit)> = usable
         .iter()
         .skip(skip)
         .map(|o| (*o, Fit::of(o, cp)))
         .collect();
-    let mut best: Option<&(&Original, Fit)> = None;
-    let mut ties = 0;
-    for f in fits.iter().filter(|(_, f)| !f.is_other_claim()) {
-        match best {
-            Some(b) if f.1.rank() < b.1.rank() => {}
-            Some(b) if f.1.rank() == b.1.rank() => {
-                ties += 1;
-                best = Some(f);
-            }
-            _ => {
-                ties = 1;
-                best = Some(f);
-            }
-        }
-    }
-    let Some((found, fit)) = best else {
-        let last = fits.last().map(|(_, f)| f.describe()).unwrap_or_default();
-        return Choice::Mismatch(last);
+    let compared = fits.len();
+    let mismatch = fits.last().map(|(_, f)| f.describe()).unwrap_or_default();
+    fits.retain(|(_, f)| !f.is_other_claim());
+    let Some(best) = fits.iter().map(|(_, f)| f.rank()).max() else {
+        return Choice::Mismatch(mismatch);
+    };
+    fits.retain(|(_, f)| f.rank() == best);
+    let ties = fits.len();
+    let Some((found, fit)) = fits.pop() else {
+        return Choice::Mismatch(mismatch);
     };
     if ties > 1 {
         notes.push(format!(
             "{ties} 837 claims with CLM01 {} fit the remittance equally; the last one read was used",
             cp.patient_control_number
         ));
-    } else if fits.len() > 1 {
+    } else if compared > 1 {
         notes.push(format!(
-            "{} 837 claims have CLM01 {}; the one that fits the remittance best was used",
-            fits.len(),
+            "{compared} 837 claims have CLM01 {}; the one that fits the remittance best was used",
             cp.patient_control_number
         ));
     }
     if !fit.same_charge {
         notes.push("the original's CLM02 differs from the 835's CLP03".to_string());
     }
-    Choice::Found(found)
+    Choice::Found(found, fit)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1220,6 +1213,8 @@ struct ClaimInput<'a> {
     cp: &'a ClaimPayment,
     ca: &'a ClaimAssessment,
     original: &'a Original,
+    /// For each of the 835's service lines, its line in the original ([`Fit::line_map`]).
+    line_map: Vec<Option<usize>>,
     edits: Vec<&'a Edit>,
 }
 
@@ -1228,7 +1223,7 @@ struct ClaimInput<'a> {
 /// why a claim built from the whole original cannot go out. A replacement or a void acts on
 /// everything under the ICN it names, and a new claim bills every line it carries, so the
 /// lines paid under the other ICN would be billed again.
-fn split_apart(cp: &ClaimPayment, orig: &Original, rem: &Remittance) -> Option<String> {
+fn split_apart(cp: &ClaimPayment, orig: &Original, fit: &Fit, rem: &Remittance) -> Option<String> {
     if cp.service_lines.is_empty() {
         return None;
     }
@@ -1241,7 +1236,7 @@ fn split_apart(cp: &ClaimPayment, orig: &Original, rem: &Remittance) -> Option<S
         return None;
     }
     let lines = orig.claim.view().lines().count();
-    let matched = match_lines(cp, &orig.claim).iter().flatten().count();
+    let matched = fit.lines_matched();
     if matched >= lines {
         return None;
     }
@@ -1250,6 +1245,24 @@ fn split_apart(cp: &ClaimPayment, orig: &Original, rem: &Remittance) -> Option<S
         matched,
         cp.payer_claim_control_number.as_deref().unwrap_or("(none)")
     ))
+}
+
+/// Moves a fix of the patient's own data from the subscriber (2010BA, where the rules put what
+/// the 835 says of the insured) to the patient (2010CA) when the original sent the patient as a
+/// dependant (a 2000C level), which the 835 alone cannot tell: the date of birth and gender
+/// (DMG), and the name NM1*74 corrects when the 835 names no insured apart from the patient
+/// (no NM1*IL).
+fn to_patient_level(loc: &mut Loc, cp: &ClaimPayment, original: &ClaimWithContext) {
+    if loc.loop_id != LoopId::L2010BA || original.view().patient().is_none() {
+        return;
+    }
+    let name = loc.segment == "NM1" && (3..=5).contains(&loc.element) && cp.insured.is_none();
+    if loc.segment == "DMG" || name {
+        loc.loop_id = LoopId::L2010CA;
+        if name {
+            loc.qualifier = Some("QC".to_string());
+        }
+    }
 }
 
 fn decide(input: &ClaimInput<'_>) -> Decision {
@@ -1287,7 +1300,7 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
         };
     };
 
-    let line_map = match_lines(input.cp, original);
+    let line_map = &input.line_map;
     let mut needed: Vec<String> = Vec::new();
     let mut ops: Vec<(Loc, String)> = Vec::new();
     let valid_edits: Vec<(&Edit, &Field)> = input
@@ -1310,21 +1323,13 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             .line_index
             .and_then(|li| line_map.get(li).copied().flatten());
         for p in d.corrections.proposals.iter().filter(|p| !is_frame(p)) {
-            let Some(mut loop_id) = parse_loop(&p.loop_id) else {
+            let Some(loop_id) = parse_loop(&p.loop_id) else {
                 needed.push(format!(
                     "{} ({} {} {}): not a loop Denali can edit",
                     p.rationale, p.loop_id, p.segment, p.element
                 ));
                 continue;
             };
-            // The patient's demographics are the patient loop's when the patient is not the
-            // subscriber (a 2000C level): the 835 alone cannot tell.
-            if loop_id == LoopId::L2010BA
-                && p.segment == "DMG"
-                && original.view().patient().is_some()
-            {
-                loop_id = LoopId::L2010CA;
-            }
             if route == Route::BillOtherPayer
                 && matches!(loop_id, LoopId::L2320 | LoopId::L2330(_) | LoopId::L2430)
             {
@@ -1340,18 +1345,7 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
                 ));
                 continue;
             };
-            // With no NM1*IL the 835 treats the patient as the insured, and NM1*74 corrects
-            // the patient's name; an 837 that sent the patient as a dependant (2000C) has
-            // that name in 2010CA, not in the subscriber's 2010BA.
-            if loc.loop_id == LoopId::L2010BA
-                && loc.segment == "NM1"
-                && (3..=5).contains(&loc.element)
-                && input.cp.insured.is_none()
-                && original.view().patient().is_some()
-            {
-                loc.loop_id = LoopId::L2010CA;
-                loc.qualifier = Some("QC".to_string());
-            }
+            to_patient_level(&mut loc, input.cp, original);
             let unmatched = line_loop && d.line_index.is_some() && mapped.is_none();
             // An empty value answers only a removal: `value = ""` for a value the claim must
             // carry (a prior authorization number) leaves the question open.
@@ -1918,8 +1912,8 @@ pub fn correct(
         }
         let candidates = originals.get(&o.claim).map(Vec::as_slice).unwrap_or(&[]);
         let mut notes = Vec::new();
-        let orig = match choose(candidates, cp, &RemitPayer::of(&t.rem), &mut notes) {
-            Choice::Found(orig) => orig,
+        let (orig, fit) = match choose(candidates, cp, &RemitPayer::of(&t.rem), &mut notes) {
+            Choice::Found(orig, fit) => (orig, fit),
             Choice::Missing => {
                 let first = format!(
                     "original 837 not found: no CLM01 {} in the claim files given",
@@ -1971,7 +1965,7 @@ pub fn correct(
         };
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
-        if let Some(why) = split_apart(cp, orig, &t.rem) {
+        if let Some(why) = split_apart(cp, orig, &fit, &t.rem) {
             out.claims.push(worklisted(
                 o,
                 "split claim: part of the original was adjudicated apart",
@@ -2028,6 +2022,7 @@ pub fn correct(
             cp,
             ca,
             original: orig,
+            line_map: fit.line_map,
             edits: edits.for_claim(&o.claim).collect(),
         };
         match decide(&input) {

@@ -1511,28 +1511,33 @@ impl Tally {
     fn note(&mut self, diags: Vec<denali_x12::Diagnostic>) {
         for d in diags {
             if d.severity == denali_x12::Severity::Error {
-                self.errors += 1;
-                self.keep_earlier(d);
+                self.count(&d);
             }
         }
+    }
+
+    /// Counts `d`, whatever its severity, and keeps it if it is the first in the file.
+    fn count(&mut self, d: &denali_x12::Diagnostic) {
+        self.errors += 1;
+        self.keep_earlier(d);
     }
 
     /// Adds another part of the same input (its sets may be read in any order).
     fn add(&mut self, other: Tally) {
         self.errors += other.errors;
-        if let Some(d) = other.first {
+        if let Some(d) = &other.first {
             self.keep_earlier(d);
         }
     }
 
     /// Makes `d` the first unless one earlier in the file is kept.
-    fn keep_earlier(&mut self, d: denali_x12::Diagnostic) {
+    fn keep_earlier(&mut self, d: &denali_x12::Diagnostic) {
         if self
             .first
             .as_ref()
             .is_none_or(|f| d.position.offset < f.position.offset)
         {
-            self.first = Some(d);
+            self.first = Some(d.clone());
         }
     }
 
@@ -1563,8 +1568,7 @@ fn count_balancing(diags: &[denali_x12::Diagnostic], strict: bool, tally: &mut T
     }) {
         n += 1;
         if strict {
-            tally.errors += 1;
-            tally.keep_earlier(d.clone());
+            tally.count(d);
         }
     }
     n
@@ -1611,30 +1615,15 @@ struct Scratch {
 }
 
 /// Writes `text` into `out` (cleared first) with every name and member id of `claim`'s people
-/// (patient, insured, corrected insured, other subscriber; and the claim REFs that identify a
-/// person, [`remit::PERSONAL_REFERENCES`]) replaced by [`remit::REDACTED`] where it
+/// ([`ClaimPayment::personal_values`]) replaced by [`remit::REDACTED`] where it
 /// stands as a word. One letter (a middle initial) is left: it names nobody, and masking it
 /// would mask that letter in every word.
 fn mask_people(out: &mut String, text: &str, claim: &ClaimPayment) {
-    let mut values: Vec<&str> = [
-        &claim.patient,
-        &claim.insured,
-        &claim.corrected_insured,
-        &claim.other_subscriber,
-    ]
-    .into_iter()
-    .flatten()
-    .flat_map(|n| [&n.last, &n.first, &n.middle, &n.suffix, &n.id])
-    .filter_map(|v| v.as_deref().map(str::trim))
-    .chain(
-        claim
-            .references
-            .iter()
-            .filter(|r| remit::PERSONAL_REFERENCES.contains(&r.qualifier.as_str()))
-            .map(|r| r.value.trim()),
-    )
-    .filter(|v| v.chars().count() > 1)
-    .collect();
+    let mut values: Vec<&str> = claim
+        .personal_values()
+        .map(str::trim)
+        .filter(|v| v.chars().count() > 1)
+        .collect();
     // Longest first, so a value inside another is not masked half.
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     out.clear();

@@ -363,13 +363,22 @@ struct MemberCorrection {
     last: Option<String>,
     first: Option<String>,
     middle: Option<String>,
-    /// The patient is not the subscriber (NM1*IL differs from NM1*QC) and NM1*74 names
-    /// someone other than both as sent: whether it corrects the patient's name (2010CA) or the
-    /// subscriber's (2010BA), only a person can tell.
-    name_of_whom: bool,
-    /// The patient is not the subscriber and NM1*74 is the patient's name (last and first as
-    /// NM1*QC): the name parts correct the patient (2010CA), compared with NM1*QC.
-    patients_name: bool,
+    /// Whose name the name parts correct.
+    name_of: NameOf,
+}
+
+/// Whose name NM1*74 corrects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameOf {
+    /// The insured's (2010BA), compared with NM1*IL, else NM1*QC: the patient is the
+    /// subscriber, or NM1*74 repeats the subscriber's last and first names.
+    Insured,
+    /// The patient's (2010CA), compared with NM1*QC: on a dependant's claim (NM1*IL differs
+    /// from NM1*QC), NM1*74 repeats the patient's last and first names.
+    Patient,
+    /// On a dependant's claim, NM1*74 names neither person as sent: whether it corrects the
+    /// patient or the subscriber, only a person can tell (the name parts are left out).
+    Unsure,
 }
 
 impl MemberCorrection {
@@ -391,8 +400,7 @@ fn member_correction(claim: &ClaimPayment) -> Option<MemberCorrection> {
         last: changed(c.last.as_deref(), sent.and_then(|n| n.last.as_deref())),
         first: changed(c.first.as_deref(), sent.and_then(|n| n.first.as_deref())),
         middle: changed(c.middle.as_deref(), sent.and_then(|n| n.middle.as_deref())),
-        name_of_whom: false,
-        patients_name: false,
+        name_of: NameOf::Insured,
     };
     // A dependant's claim names two people. The member id is the subscriber's (2010BA); a
     // corrected name is the subscriber's when its last and first names are NM1*IL's, the
@@ -407,16 +415,16 @@ fn member_correction(claim: &ClaimPayment) -> Option<MemberCorrection> {
             || differs(patient.first.as_deref(), insured.first.as_deref());
         if dependant && !is(insured) {
             if is(patient) {
-                m.patients_name = true;
+                m.name_of = NameOf::Patient;
                 m.middle = changed(c.middle.as_deref(), patient.middle.as_deref());
                 (m.last, m.first) = (None, None);
             } else {
-                m.name_of_whom = true;
+                m.name_of = NameOf::Unsure;
                 (m.last, m.first, m.middle) = (None, None, None);
             }
         }
     }
-    (m.id.is_some() || m.has_name() || m.name_of_whom).then_some(m)
+    (m.id.is_some() || m.has_name() || m.name_of == NameOf::Unsure).then_some(m)
 }
 
 /// Whether the payer adjudicated a different code than the one billed (SVC06 vs SVC01).
@@ -574,7 +582,7 @@ fn collect_fixes(input: &CorrectionInput<'_>, corrected: Option<&MemberCorrectio
         if mc.id.is_some() {
             add(&mut fixes, &[Fix::MemberId]);
         }
-        if mc.has_name() || mc.name_of_whom {
+        if mc.has_name() || mc.name_of == NameOf::Unsure {
             add(&mut fixes, &[Fix::MemberName]);
         }
     }
@@ -624,7 +632,7 @@ fn place(
                 rationale,
             );
         }
-        Fix::MemberName if corrected.is_some_and(|m| m.name_of_whom) => {
+        Fix::MemberName if corrected.is_some_and(|m| m.name_of == NameOf::Unsure) => {
             b.push(
                 "patient or subscriber name",
                 ("2010CA", "NM1", "03", Some("QC")),
@@ -636,43 +644,36 @@ fn place(
         }
         Fix::MemberName => {
             let names = corrected.filter(|m| m.has_name());
-            let (name_loop, entity, whose) = if names.is_some_and(|m| m.patients_name) {
-                ("2010CA", "QC", "patient")
-            } else {
-                ("2010BA", "IL", "subscriber")
-            };
-            let patient = whose == "patient";
+            let (name_loop, entity, whose, [last, first, middle]) =
+                if names.is_some_and(|m| m.name_of == NameOf::Patient) {
+                    let labels = [
+                        "patient last name",
+                        "patient first name",
+                        "patient middle name",
+                    ];
+                    ("2010CA", "QC", "patient", labels)
+                } else {
+                    let labels = [
+                        "subscriber last name",
+                        "subscriber first name",
+                        "subscriber middle name",
+                    ];
+                    ("2010BA", "IL", "subscriber", labels)
+                };
             let parts: [(&'static str, &str, Option<String>, &str); 3] = [
                 (
-                    if patient {
-                        "patient last name"
-                    } else {
-                        "subscriber last name"
-                    },
+                    last,
                     "03",
                     names.and_then(|m| m.last.clone()),
                     "last name exactly as the payer has it",
                 ),
                 (
-                    if patient {
-                        "patient first name"
-                    } else {
-                        "subscriber first name"
-                    },
+                    first,
                     "04",
                     names.and_then(|m| m.first.clone()),
                     "first name exactly as the payer has it",
                 ),
-                (
-                    if patient {
-                        "patient middle name"
-                    } else {
-                        "subscriber middle name"
-                    },
-                    "05",
-                    names.and_then(|m| m.middle.clone()),
-                    "",
-                ),
+                (middle, "05", names.and_then(|m| m.middle.clone()), ""),
             ];
             for (what, element, value, needs) in parts {
                 // From NM1*74: only the parts the payer changed. Without it: last and first.

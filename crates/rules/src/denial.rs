@@ -1202,9 +1202,7 @@ fn make_denial(
     if matches!(corrections.route, Route::CorrectedClaim | Route::VoidAndNew)
         && deadline.is_some_and(|d| d.kind == payer::DeadlineKind::Appeal)
         && let Some(closed) = filed_from
-            .and_then(|d| {
-                d.checked_add_days(chrono::Days::new(u64::from(clock_rule.timely_filing_days)))
-            })
+            .and_then(|d| payer::filing_window_end(clock_rule, d))
             .filter(|closed| *closed < c.ctx.as_of)
     {
         corrections.summary.push_str(&format!(

@@ -412,6 +412,11 @@ fn add_days(date: NaiveDate, days: u32) -> Option<NaiveDate> {
     date.checked_add_days(Days::new(u64::from(days)))
 }
 
+/// The last day of `rule`'s timely-filing window for a service on `service_date`.
+pub(crate) fn filing_window_end(rule: &PayerRule, service_date: NaiveDate) -> Option<NaiveDate> {
+    add_days(service_date, rule.timely_filing_days)
+}
+
 /// The deadline that governs a route: the windows that apply to it (appeal → appeal window;
 /// corrected/void/new claim and billing another payer → timely filing, plus the appeal window
 /// when the denial is appealable and the route resubmits the same claim; reopening → reopening
@@ -449,7 +454,7 @@ pub fn deadline(input: &DeadlineInput<'_>) -> Option<Deadline> {
     let filing = || {
         input
             .service_date
-            .and_then(|s| add_days(s, rule.timely_filing_days))
+            .and_then(|s| filing_window_end(rule, s))
             .map(|d| (d, DeadlineKind::TimelyFiling))
     };
     let reopening = || {

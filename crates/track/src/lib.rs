@@ -59,6 +59,17 @@ macro_rules! pending_sql {
     };
 }
 
+/// Whether a stored reversal (CLP02 = 22, same payer, patient control number and ICN, on or
+/// after its date) took back the payment of claim `c` (the alias the query gives it), for
+/// `concat!` into queries: such an adjudication decides nothing.
+macro_rules! taken_back_sql {
+    () => {
+        "EXISTS (SELECT 1 FROM claim r WHERE r.payer_id = c.payer_id AND r.pcn = c.pcn
+             AND r.icn = c.icn AND r.status = '22' AND r.payment_date >= c.payment_date
+             AND r.id <> c.id)"
+    };
+}
+
 /// What can go wrong with the store. Messages name the store's problem, never a row's values.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -972,24 +983,14 @@ impl Ingest<'_> {
         // reversal takes a payment back and a pended claim decides nothing.
         // An adjudication whose payment a stored reversal took back (the reversal ingested
         // first) decides nothing either.
-        let taken_back = self
+        let taken_back: bool = self
             .tx
-            .prepare_cached(
-                "SELECT 1 FROM claim WHERE payer_id = ?1 AND pcn = ?2 AND icn = ?3
-                     AND status = '22' AND payment_date >= ?4 AND id <> ?5 LIMIT 1",
-            )?
-            .query_row(
-                params![
-                    row.payer_id,
-                    row.patient_control_number,
-                    row.payer_claim_control_number,
-                    row.payment_date,
-                    id
-                ],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
+            .prepare_cached(concat!(
+                "SELECT ",
+                taken_back_sql!(),
+                " FROM claim c WHERE c.id = ?1"
+            ))?
+            .query_row(params![id], |r| r.get(0))?;
         if !taken_back && matches!(row.outcome.as_str(), "paid" | "partially_denied" | "denied") {
             let resolution = if row.outcome == "paid" {
                 "paid"
@@ -1022,15 +1023,13 @@ impl Ingest<'_> {
         // A later adjudication already stored (an older remittance ingested late) closes it.
         let later: Option<(i64, String)> = self
             .tx
-            .prepare_cached(
+            .prepare_cached(concat!(
                 "SELECT id, outcome FROM claim c WHERE payer_id = ?1 AND pcn = ?2
-                     AND remittance_id <> ?3 AND payment_date > ?4
-                     AND outcome IN ('paid', 'partially_denied', 'denied')
-                     AND NOT EXISTS (SELECT 1 FROM claim r WHERE r.payer_id = c.payer_id
-                         AND r.pcn = c.pcn AND r.icn = c.icn AND r.status = '22'
-                         AND r.payment_date >= c.payment_date AND r.id <> c.id)
-                 ORDER BY payment_date, id LIMIT 1",
-            )?
+                         AND remittance_id <> ?3 AND payment_date > ?4
+                         AND outcome IN ('paid', 'partially_denied', 'denied') AND NOT ",
+                taken_back_sql!(),
+                " ORDER BY payment_date, id LIMIT 1"
+            ))?
             .query_row(
                 params![
                     row.payer_id,

@@ -485,6 +485,28 @@ impl ClaimPayment {
         }
     }
 
+    /// What [`ClaimPayment::redact`] masks, as sent: every name part and id of the claim's
+    /// people (patient, insured, corrected insured, other subscriber) and the values of the
+    /// claim REFs that identify a person ([`PERSONAL_REFERENCES`]).
+    pub fn personal_values(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.patient,
+            &self.insured,
+            &self.corrected_insured,
+            &self.other_subscriber,
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|n| [&n.last, &n.first, &n.middle, &n.suffix, &n.id])
+        .filter_map(|v| v.as_deref())
+        .chain(
+            self.references
+                .iter()
+                .filter(|r| PERSONAL_REFERENCES.contains(&r.qualifier.as_str()))
+                .map(|r| r.value.as_str()),
+        )
+    }
+
     /// The earliest service date of the claim: DTM*232 or the lines' dates.
     pub fn service_date(&self) -> Option<NaiveDate> {
         let claim = self
