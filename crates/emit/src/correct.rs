@@ -1480,6 +1480,25 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             Err(e) => failed.push(format!("{loc}: {e}")),
         }
     }
+    // Billing another payer: the denying payer's address and ids go (before the edits, which
+    // may give the new payer's).
+    if route == Route::BillOtherPayer {
+        let removed = apply::drop_payer_details(&mut corrected);
+        if !removed.is_empty() {
+            notes.push(
+                "the denying payer's address and ids were taken out of 2010BB (N3, N4, REF): give the new payer's address with --edits (2010BB N301, N401-N403) if your clearinghouse needs it"
+                    .to_string(),
+            );
+        }
+        changes.extend(removed.into_iter().map(|(field, old)| Change {
+            field,
+            old: Some(old),
+            new: None,
+            source: Source::Remittance,
+        }));
+    }
+    // Where edits filled an address element that was empty: the address must end up whole.
+    let mut addresses: Vec<Loc> = Vec::new();
     for (e, f) in &valid_edits {
         if e.is_original_reference() {
             continue;
@@ -1495,6 +1514,14 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
         match apply(&mut corrected, &loc, &e.value, le) {
             Ok(a) => {
                 new_loops.extend(a.new_loop);
+                if a.old.is_none()
+                    && matches!(loc.segment.as_str(), "N3" | "N4")
+                    && !addresses
+                        .iter()
+                        .any(|l: &Loc| (l.loop_id, l.line) == (loc.loop_id, loc.line))
+                {
+                    addresses.push(loc.clone());
+                }
                 if a.old != a.new {
                     changes.push(Change {
                         field: loc.to_string(),
@@ -1512,6 +1539,11 @@ fn decide(input: &ClaimInput<'_>) -> Decision {
             failed.push(msg);
         }
     }
+    failed.extend(
+        addresses
+            .iter()
+            .filter_map(|l| apply::incomplete_address(&mut corrected, l)),
+    );
     // Once every change is made (a composite may take several edits), those that leave a code
     // composite the implementation guide rejects.
     failed.extend(incomplete_composites(&original.claim, &corrected.claim));

@@ -176,7 +176,21 @@ fn every_denied_claim_as_expected() {
     );
     // The member id at that payer, from the edits file.
     assert_eq!(changed(c, "2010BA NM109").as_deref(), Some("NMI55501"));
-    assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+    // The denying payer's address and its id for the provider are not the new payer's.
+    for field in ["2010BB N3", "2010BB N4", "2010BB REF*G2"] {
+        assert_eq!(changed(c, field), None, "{field} removed");
+    }
+    let old: Vec<_> = c.changes[2..5].iter().map(|ch| ch.old.as_deref()).collect();
+    assert_eq!(
+        old,
+        [
+            Some("N3*PO BOX 4400"),
+            Some("N4*DENVER*CO*802014400"),
+            Some("REF*G2*SHP11907")
+        ]
+    );
+    assert_eq!(c.notes.len(), 2, "{:?}", c.notes);
+    assert!(c.notes[1].contains("2010BB N301"), "{:?}", c.notes);
     // CO-299: void the original (unchanged) then a new claim with the new billing provider.
     let c = w("PCN7009");
     assert_eq!(c.route, Route::VoidAndNew);
@@ -1166,5 +1180,70 @@ fn a_clp07_an_element_cannot_hold_is_asked_for() {
             .any(|n| n.starts_with("2300 REF*F8: the payer claim control number")),
         "{:?}",
         c.needed
+    );
+}
+
+/// Regression: a claim billed to another payer kept the denying payer's address (2010BB N3/N4)
+/// and the billing provider's id at that payer (2010BB REF*G2); a clearinghouse printing it
+/// would mail it to the payer that had just denied it. Edits give the new payer's address.
+#[test]
+fn a_claim_billed_to_another_payer_carries_its_address_not_the_old_one() {
+    let mut run = Run::new();
+    let mut text = String::from_utf8(read("edits.toml")).unwrap();
+    for (field, value) in [
+        ("2010BB N301", "PO BOX 900"),
+        ("2010BB N401", "HELENA"),
+        ("2010BB N402", "MT"),
+        ("2010BB N403", "59601"),
+    ] {
+        text.push_str(&format!(
+            "\n[[edit]]\nclaim = \"PCN7007\"\nfield = \"{field}\"\nvalue = \"{value}\"\n"
+        ));
+    }
+    run.edits = Some(Edits::from_toml(&text).unwrap());
+    let (out, _) = run.go();
+    let c = claim(&out, "PCN7007");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    let file = out
+        .files
+        .iter()
+        .find(|f| f.claims.iter().any(|k| k == "PCN7007/1"))
+        .unwrap();
+    let text = String::from_utf8(file.bytes.clone()).unwrap();
+    let segs: Vec<&str> = text.split('~').map(str::trim).collect();
+    let at = segs
+        .iter()
+        .position(|s| s.starts_with("CLM*PCN7007*"))
+        .unwrap();
+    assert_eq!(
+        segs[at - 3..at],
+        [
+            "NM1*PR*2*NORTHERN MUTUAL INSURANCE*****PI*NMI0001",
+            "N3*PO BOX 900",
+            "N4*HELENA*MT*59601",
+        ]
+    );
+    assert!(!text.contains("PO BOX 4400") && !text.contains("SHP11907"));
+    reparse(&file.name, &file.bytes);
+}
+
+/// An address added by edits must be whole: a street (N3) without its city, state and ZIP (N4)
+/// is asked for rather than written.
+#[test]
+fn an_address_added_without_its_city_is_asked_for() {
+    let mut run = Run::new();
+    let mut text = String::from_utf8(read("edits.toml")).unwrap();
+    text.push_str(
+        "\n[[edit]]\nclaim = \"PCN7007\"\nfield = \"2010BB N301\"\nvalue = \"PO BOX 900\"\n",
+    );
+    run.edits = Some(Edits::from_toml(&text).unwrap());
+    let (out, _) = run.go();
+    let c = claim(&out, "PCN7007");
+    assert_eq!(c.disposition, Disposition::Worklisted, "{c:#?}");
+    assert_eq!(
+        c.needed,
+        [
+            "2010BB: an address was added to the claim: its city, state and ZIP code (N401-N403) is needed too"
+        ]
     );
 }

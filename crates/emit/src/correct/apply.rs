@@ -534,7 +534,8 @@ fn new_segment(
             );
             return OwnedSegment::from_raw(raw.into_bytes(), d).map_err(|e| e.to_string());
         }
-        "PWK" => {}
+        // An address: 2010BB after billing another payer, a service facility added by edits.
+        "PWK" | "N3" | "N4" => {}
         _ => return Err(missing()),
     }
     while elements.len() < loc.element {
@@ -664,6 +665,58 @@ pub(crate) fn apply(
             })
         }
     }
+}
+
+/// Takes out of 2010BB what belongs to the payer the claim was sent to: its address (N3, N4)
+/// and the ids under it (REF: the payer's secondary ids, the billing provider's id at that
+/// payer). A claim billed to another payer must not carry them: a clearinghouse that prints
+/// claims would mail it to the old address. Returns each removed segment as (field, its
+/// elements as written), in claim order.
+pub(crate) fn drop_payer_details(c: &mut ClaimWithContext) -> Vec<(String, String)> {
+    let Some(sub) = c.subscriber.as_mut() else {
+        return Vec::new();
+    };
+    let Some(payer) = sub
+        .children_mut()
+        .iter_mut()
+        .find(|l| l.id() == LoopId::L2010BB)
+    else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    while let Some(i) = payer.position(|s| matches!(s.id().as_bytes(), b"N3" | b"N4" | b"REF")) {
+        if let Some(seg) = payer.segment(i) {
+            let field = match seg.id().as_bytes() {
+                b"REF" => format!("2010BB REF*{}", String::from_utf8_lossy(seg.get(1))),
+                _ => format!("2010BB {}", seg.id()),
+            };
+            removed.push((field, String::from_utf8_lossy(seg.as_bytes()).into_owned()));
+        }
+        payer.remove(i);
+    }
+    removed
+}
+
+/// The part of an address added by edits that is still missing: N4 (city, state, ZIP) beside
+/// an N3, or the street (N3) and city (N401) of a new N4. `loc` is where a segment was added.
+pub(crate) fn incomplete_address(c: &mut ClaimWithContext, loc: &Loc) -> Option<String> {
+    if !matches!(loc.segment.as_str(), "N3" | "N4") {
+        return None;
+    }
+    let (lp, _) = loop_mut(c, loc, false).ok()?;
+    let n3 = find_segment(lp, "N3", None).and_then(|i| lp.segment(i));
+    let n4 = find_segment(lp, "N4", None).and_then(|i| lp.segment(i));
+    let missing = match (n3, n4) {
+        (Some(_), None) => "its city, state and ZIP code (N401-N403)",
+        (None, Some(_)) => "its street (N301)",
+        (Some(n3), Some(_)) if n3.get(1).is_empty() => "its street (N301)",
+        (Some(_), Some(n4)) if n4.get(1).is_empty() => "its city (N401)",
+        _ => return None,
+    };
+    Some(format!(
+        "{}: an address was added to the claim: {missing} is needed too",
+        loc.loop_id
+    ))
 }
 
 /// The name a provider loop added by edits still lacks (NM103), if any.
