@@ -450,6 +450,7 @@ impl CorrectOutcome {
 }
 
 fn csv_field(s: &str) -> String {
+    let s = &*denali_x12::value::spreadsheet_safe(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

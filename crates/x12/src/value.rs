@@ -24,6 +24,34 @@ pub fn opt_text(b: &[u8]) -> Option<Text> {
     if b.is_empty() { None } else { Some(text(b)) }
 }
 
+/// A value as a spreadsheet cell should hold it: a value that Excel, LibreOffice or Google
+/// Sheets would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return, is longer than that character, and is not a plain number such as `-12.50`) gets a
+/// leading apostrophe. Values from
+/// a file are the sender's, and a CSV report is opened in spreadsheets (CSV injection); the
+/// JSON formats keep every value as sent.
+pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    // One character alone runs nothing (and `-` is how the report names standard input).
+    if risky && s.len() > 1 && !is_plain_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// An optional sign, digits, and optionally a point and digits.
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Decodes an X12 decimal number (`R`/`N` types): an optional minus sign (X12 allows no
 /// plus), digits, optional point and digits. The scale is kept as sent (`12.50` stays `12.50`). `None` when the bytes are not such
 /// a number or have more than 28 significant digits.
@@ -130,6 +158,31 @@ pub fn date_range(b: &[u8]) -> Option<(NaiveDate, NaiveDate)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_not_left_for_spreadsheets() {
+        for (s, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-", "-"),
+            ("=", "="),
+            // Plain numbers and ordinary text stay as they are.
+            ("-12.50", "-12.50"),
+            ("+5", "+5"),
+            ("12", "12"),
+            ("PCN-1", "PCN-1"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn decimals() {

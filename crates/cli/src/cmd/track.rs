@@ -189,7 +189,7 @@ fn open(store: &Store, args: &TrackOpenArgs) -> Result<ExitCode, Failure> {
         TrackFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             for d in &denials {
-                w.serialize(d).map_err(io::Error::other)?;
+                w.serialize(for_spreadsheet(d)).map_err(io::Error::other)?;
             }
             w.flush()?;
         }
@@ -298,4 +298,27 @@ fn stats(store: &Store, args: &TrackStatsArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `d` with the text that came from files or from a person made safe for spreadsheets
+/// ([`denali_x12::value::spreadsheet_safe`]); the other columns are Denali's own words.
+fn for_spreadsheet(d: &TrackedDenial) -> TrackedDenial {
+    let mut d = d.clone();
+    for f in [
+        &mut d.payer_id,
+        &mut d.payer_name,
+        &mut d.patient_control_number,
+        &mut d.payer_claim_control_number,
+        &mut d.trace_number,
+        &mut d.procedure,
+        &mut d.carc,
+        &mut d.rarcs,
+        &mut d.correction,
+        &mut d.note,
+    ] {
+        if let std::borrow::Cow::Owned(safe) = denali_x12::value::spreadsheet_safe(f) {
+            *f = safe;
+        }
+    }
+    d
 }

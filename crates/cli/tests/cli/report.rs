@@ -708,3 +708,50 @@ fn strict_fails_a_file_whose_balancing_fails() {
     assert_eq!(lenient.code, 0, "{}", lenient.stderr);
     assert_eq!(lenient.json()["summary"]["balancing_diagnostics"], 1);
 }
+
+/// Regression (CSV injection): a payer name or CLP01 that a spreadsheet runs as a formula was
+/// written as is, so opening the report in Excel ran the sender's `=HYPERLINK(...)`. The CSV
+/// prefixes such text with an apostrophe; negative amounts stay numbers; JSON keeps the value.
+#[test]
+fn csv_text_a_spreadsheet_would_run_is_quoted() {
+    let segs = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *250601*1200*^*00501*000000001*0*P*:",
+        "GS*HP*PAYER*PROVIDER*20250601*1200*1*X*005010X221A1",
+        "ST*835*0001",
+        "BPR*I*0*C*NON************20250601",
+        "TRN*1*CHK001*1999999999",
+        "N1*PR*=HYPERLINK(\"http://example.test\",\"open\")",
+        "N1*PE*CLINIC*XX*1234567893",
+        "LX*1",
+        "CLP*@SUM(1+1)*4*100*0**12*-ICN1*11*1",
+        "CAS*CO*197*100",
+        "SE*10*0001",
+        "GE*1*1",
+        "IEA*1*000000001",
+    ];
+    let file = segs.join("~\n") + "~\n";
+    let out = crate::util::run_stdin(
+        &["report", "--format", "csv", "--as-of", "2025-07-01", "-"],
+        file.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(
+        &r[col("payer_name")],
+        "'=HYPERLINK(\"http://example.test\",\"open\")"
+    );
+    assert_eq!(&r[col("patient_control_number")], "'@SUM(1+1)");
+    assert_eq!(&r[col("payer_claim_control_number")], "'-ICN1");
+    assert_eq!(&r[col("amount")], "100");
+    let out = crate::util::run_stdin(
+        &["report", "--format", "ndjson", "--as-of", "2025-07-01", "-"],
+        file.as_bytes(),
+    );
+    let row = &out.json_lines()[0];
+    assert_eq!(row["patient_control_number"], "@SUM(1+1)");
+}

@@ -340,3 +340,42 @@ fn the_external_samples_go_in_whole() {
         again.stdout
     );
 }
+
+/// Regression (CSV injection): a note typed by a person (or text from a remittance) that a
+/// spreadsheet would run as a formula was exported as is by `open --format csv`.
+#[test]
+fn open_csv_quotes_text_a_spreadsheet_would_run() {
+    let dir = Dir::new("formula");
+    let db = dir.db();
+    let out = track(
+        &db,
+        &["ingest", "--as-of", "2025-01-01", "fixtures/835/basic.835"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = track(&db, &["open", "--as-of", "2025-01-01", "--format", "csv"]);
+    let id = out
+        .stdout
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').next())
+        .unwrap()
+        .to_string();
+    let out = track(&db, &["set", &id, "appealed", "--note", "=1+2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = track(&db, &["open", "--as-of", "2025-01-01", "--format", "csv"]);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    let note = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "note")
+        .unwrap();
+    let notes: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap()[note].to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(notes, ["'=1+2"]);
+    let out = track(&db, &["open", "--as-of", "2025-01-01", "--format", "json"]);
+    assert!(out.stdout.contains("\"note\": \"=1+2\""), "{}", out.stdout);
+}

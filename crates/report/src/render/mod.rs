@@ -62,7 +62,13 @@ impl<W: Write> RowWriter<W> {
     /// Writes one row.
     pub fn row(&mut self, row: &crate::Row) -> io::Result<()> {
         match self {
-            RowWriter::Csv(out) => out.write_record(row.values()).map_err(csv_io),
+            RowWriter::Csv(out) => {
+                for v in row.values() {
+                    out.write_field(denali_x12::value::spreadsheet_safe(v).as_bytes())
+                        .map_err(csv_io)?;
+                }
+                out.write_record(None::<&[u8]>).map_err(csv_io)
+            }
             RowWriter::Json { w, rows } => {
                 if *rows > 0 {
                     w.write_all(b",")?;
