@@ -31,16 +31,19 @@ pub fn opt_text(b: &[u8]) -> Option<Text> {
 /// a file are the sender's, and a CSV report is opened in spreadsheets (CSV injection); the
 /// JSON formats keep every value as sent.
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    let risky = matches!(
-        s.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
-    // One character alone runs nothing (and `-` is how the report names standard input).
-    if risky && s.len() > 1 && !is_plain_number(s) {
+    if runs_as_formula(s) {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// Whether [`spreadsheet_safe`] changes `s`: one look at the first byte for almost every value.
+#[inline]
+pub fn runs_as_formula(s: &str) -> bool {
+    let risky = matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    // One character alone runs nothing (and `-` is how the report names standard input).
+    risky && s.len() > 1 && !is_plain_number(s)
 }
 
 /// An optional sign, digits, and optionally a point and digits.

@@ -63,11 +63,17 @@ impl<W: Write> RowWriter<W> {
     pub fn row(&mut self, row: &crate::Row) -> io::Result<()> {
         match self {
             RowWriter::Csv(out) => {
-                for v in row.values() {
-                    out.write_field(denali_x12::value::spreadsheet_safe(v).as_bytes())
-                        .map_err(csv_io)?;
+                use denali_x12::value::{runs_as_formula, spreadsheet_safe};
+                let values = row.values();
+                // Rows almost never hold such a value: look before making anything (and write
+                // both kinds of row with one `write_record`, which the compiler then inlines).
+                if values.iter().any(|v| runs_as_formula(v)) {
+                    let safe = values.map(spreadsheet_safe);
+                    let values: [&str; 25] = std::array::from_fn(|i| &*safe[i]);
+                    out.write_record(values).map_err(csv_io)
+                } else {
+                    out.write_record(values).map_err(csv_io)
                 }
-                out.write_record(None::<&[u8]>).map_err(csv_io)
             }
             RowWriter::Json { w, rows } => {
                 if *rows > 0 {
