@@ -197,6 +197,8 @@ struct RowRef<'a> {
     deadline: &'a str,
     correction: &'a str,
     outcome: &'a str,
+    /// [`Row::last_deadline`] (not a column).
+    last_deadline: &'a str,
 }
 
 impl<'a> RowRef<'a> {
@@ -237,6 +239,7 @@ impl<'a> RowRef<'a> {
         for (to, from) in row.values_mut().into_iter().zip(self.values()) {
             to.push_str(from);
         }
+        row.last_deadline.push_str(self.last_deadline);
         row
     }
 }
@@ -548,7 +551,7 @@ impl Totals {
 /// every number here), then a tag byte (0 claim row, 1 denial); for a denial its base score,
 /// recurrence and amount (`Decimal::serialize`); then the number of strings, their lengths, and
 /// their bytes run together: the 25 row values, and for a denial its recurrence key, priority
-/// pattern, category and base priority reasons. An entry is read back with one read and one
+/// pattern, category, last deadline and base priority reasons. An entry is read back with one read and one
 /// UTF-8 check. Entries are encoded ([`encode`]) where the rows are made, possibly on another
 /// thread, and written here in file order.
 struct Spill {
@@ -558,8 +561,8 @@ struct Spill {
 const SPILL_BUFFER: usize = 1 << 20;
 
 /// A denial entry's strings after the row's values and before its priority reasons: recurrence
-/// key, priority pattern, category.
-const DENIAL_STRINGS: usize = 3;
+/// key, priority pattern, category, last deadline ([`Row::last_deadline`]).
+const DENIAL_STRINGS: usize = 4;
 
 impl Spill {
     fn new_in(dir: &Path) -> io::Result<Spill> {
@@ -587,9 +590,12 @@ fn encode(out: &mut Vec<u8>, e: &EntryRef<'_>) -> io::Result<()> {
             out.extend_from_slice(&p.base.score.to_le_bytes());
             out.extend_from_slice(&p.base.recurrence.to_le_bytes());
             out.extend_from_slice(&p.amount.serialize());
-            ([p.key, &p.base.pattern, p.category], &p.base.reasons)
+            (
+                [p.key, &p.base.pattern, p.category, e.row.last_deadline],
+                &p.base.reasons,
+            )
         }
-        None => (["", "", ""], &[]),
+        None => (["", "", "", ""], &[]),
     };
     let fixed = if e.denial.is_some() { &fixed[..] } else { &[] };
     // The strings in order, visited twice: for their lengths, then their bytes.
@@ -748,10 +754,12 @@ impl Replay {
         for v in slot.row.values_mut() {
             next(v)?;
         }
+        slot.row.last_deadline.clear();
         if slot.denial {
             next(&mut slot.key)?;
             next(&mut slot.base.pattern)?;
             next(&mut slot.category)?;
+            next(&mut slot.row.last_deadline)?;
             let reasons = n.saturating_sub(crate::row::COLUMNS.len() + DENIAL_STRINGS);
             slot.base.reasons.resize_with(reasons, String::new);
             for r in &mut slot.base.reasons {
@@ -1610,6 +1618,7 @@ struct Scratch {
     rarcs: String,
     amount: String,
     deadline: String,
+    last_deadline: String,
     key: String,
     correction: String,
 }
@@ -1756,10 +1765,13 @@ impl<'a> Rows<'a> {
                 &d.corrections.summary
             };
             s.deadline.clear();
+            s.last_deadline.clear();
             if let Some(dl) = &d.deadline {
                 push_iso_date(&mut s.deadline, dl.date);
+                push_iso_date(&mut s.last_deadline, dl.last);
             }
             row.deadline = &s.deadline;
+            row.last_deadline = &s.last_deadline;
             let base = denali_rules::prioritize(d, 1, &self.opts.context);
             recurrence_key(&mut s.key, [payer, &d.carc, &s.rarcs, row.procedure]);
             emit(EntryRef {
@@ -2372,8 +2384,10 @@ mod tests {
             deadline: "deadline",
             correction: "correction",
             outcome: "outcome",
+            last_deadline: "last_deadline",
         };
         let row: Row = r.to_row();
+        assert_eq!(row.last_deadline, "last_deadline");
         for (name, value) in crate::row::COLUMNS.iter().zip(row.values()) {
             let want = match *name {
                 "priority" | "priority_reasons" => "",

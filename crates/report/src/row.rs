@@ -90,6 +90,13 @@ pub struct Row {
     pub correction: String,
     /// The claim's outcome: paid, partially_denied, denied, reversed, pending.
     pub outcome: String,
+    /// Not a column: the last day of the route's latest window, ISO (empty without a
+    /// deadline). `deadline` is the nearest window still open on the report's `--as-of`
+    /// date; once it has passed, this one governs (a corrected claim past its filing window
+    /// can still be appealed). `denali track` keeps it so that its work queue does not depend
+    /// on the day a remittance was ingested.
+    #[serde(skip)]
+    pub last_deadline: String,
 }
 
 impl Row {

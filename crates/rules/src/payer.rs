@@ -382,6 +382,12 @@ pub struct Deadline {
     pub kind: DeadlineKind,
     /// Days from the assessment date (`Context::as_of`) to `date`; negative once passed.
     pub days_left: i64,
+    /// The last day of the route's latest window: what governs once `date` has passed, for a
+    /// store that keeps the deadline past the day it was assessed (a corrected claim whose
+    /// filing window closes first can still be appealed). Equal to `date` when the route has
+    /// one window or every window has passed.
+    #[serde(skip)]
+    pub last: NaiveDate,
 }
 
 impl Deadline {
@@ -483,10 +489,12 @@ pub fn deadline(input: &DeadlineInput<'_>) -> Option<Deadline> {
         Route::Review => appeal().into_iter().chain(filing()).collect(),
         Route::BillPatient | Route::Wait | Route::WriteOff | Route::NoAction => Vec::new(),
     };
+    let last = candidates.iter().map(|&(date, _)| date).max()?;
     let with_days = candidates.into_iter().map(|(date, kind)| Deadline {
         date,
         kind,
         days_left: (date - input.as_of).num_days(),
+        last,
     });
     let (open, passed): (Vec<Deadline>, Vec<Deadline>) = with_days.partition(|d| !d.passed());
     open.into_iter()
@@ -518,6 +526,31 @@ mod tests {
 
     /// Regression: a Medicare Advantage claim (CLP06 16) got the 180-day commercial appeal
     /// window, three times the 60 days of an MA reconsideration.
+    #[test]
+    fn a_deadline_knows_the_window_that_follows_it() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let rule = PayerRule::commercial_default();
+        let input = |route, as_of| DeadlineInput {
+            route,
+            appealable: true,
+            rule: &rule,
+            remit_date: Some(d("2024-03-01")),
+            service_date: Some(d("2024-02-15")),
+            as_of: d(as_of),
+        };
+        // Filing closes first, then the appeal window: the later one is known either side.
+        let filing = filing_window_end(&rule, d("2024-02-15")).unwrap();
+        let before = deadline(&input(Route::CorrectedClaim, "2024-04-01")).unwrap();
+        let after = deadline(&input(Route::CorrectedClaim, "2024-12-01")).unwrap();
+        let appeal = after.date;
+        assert!(filing < appeal);
+        assert_eq!((before.date, before.last), (filing, appeal));
+        assert_eq!((after.kind, after.last), (DeadlineKind::Appeal, appeal));
+        // One window: the same date.
+        let only = deadline(&input(Route::NewClaim, "2024-04-01")).unwrap();
+        assert_eq!(only.last, only.date);
+    }
+
     #[test]
     fn medicare_advantage_appeals_within_60_days() {
         let rules = PayerRules::default();

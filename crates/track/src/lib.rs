@@ -59,6 +59,48 @@ macro_rules! pending_sql {
     };
 }
 
+/// The deadline that governs on day `$day` (an SQL parameter, ISO; '' for the stored one) of
+/// the denial whose columns start with `$t` (`"d."` or `""`), for `concat!` into queries: the
+/// stored `deadline` (the nearest on the day of the ingest), or once that has passed, the
+/// route's later window (`last_deadline`) if it has one.
+macro_rules! deadline_sql {
+    ($t:literal, $day:literal) => {
+        concat!(
+            "(CASE WHEN ",
+            $day,
+            " <> '' AND ",
+            $t,
+            "deadline <> '' AND ",
+            $t,
+            "deadline < ",
+            $day,
+            " AND ",
+            $t,
+            "last_deadline > ",
+            $t,
+            "deadline THEN ",
+            $t,
+            "last_deadline ELSE ",
+            $t,
+            "deadline END)"
+        )
+    };
+}
+
+/// The query of a [`TrackedDenial`], with `$deadline` (an SQL expression) as its deadline.
+macro_rules! select_denial {
+    ($($deadline:tt)+) => {
+        concat!(
+            "SELECT d.id, d.state, d.resolution, d.payer_id, r.payer_name,
+    d.pcn, c.icn, d.payment_date, r.trace_number, d.level, d.procedure_code, d.group_code,
+    d.carc, d.rarcs, d.amount, d.category, d.route, d.priority, ", $($deadline)+, ", d.correction,
+    d.note, rb.payment_date, rb.outcome
+    FROM denial d JOIN claim c ON c.id = d.claim_id JOIN remittance r ON r.id = d.remittance_id
+    LEFT JOIN claim rb ON rb.id = d.resolved_by"
+        )
+    };
+}
+
 /// Whether a stored reversal (CLP02 = 22, same payer, patient control number and ICN, on or
 /// after its date) took back the payment of claim `c` (the alias the query gives it), for
 /// `concat!` into queries: such an adjudication decides nothing.
@@ -155,8 +197,9 @@ impl FromStr for State {
     }
 }
 
-/// The newest schema this crate writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+/// The newest schema this crate writes (`PRAGMA user_version`). Version 2 added
+/// `denial.last_deadline`; a version 1 store is upgraded when opened.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS remittance (
@@ -200,6 +243,9 @@ CREATE TABLE IF NOT EXISTS denial (
     route TEXT NOT NULL,
     priority TEXT NOT NULL,
     deadline TEXT NOT NULL,
+    -- the last day of the route's latest window (Row::last_deadline): what governs once
+    -- deadline, the nearest on the day of the ingest, has passed
+    last_deadline TEXT NOT NULL DEFAULT '',
     correction TEXT NOT NULL,
     state TEXT NOT NULL,
     resolution TEXT NOT NULL DEFAULT '',
@@ -244,6 +290,23 @@ impl Store {
             });
         }
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        // A version 1 store: its denials keep the deadline they had ('' means "no later
+        // window known").
+        let has_denials: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'denial'",
+            [],
+            |r| r.get(0),
+        )?;
+        let has_last: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('denial') WHERE name = 'last_deadline'",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_denials && !has_last {
+            conn.execute_batch(
+                "ALTER TABLE denial ADD COLUMN last_deadline TEXT NOT NULL DEFAULT ''",
+            )?;
+        }
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
         Ok(Store { conn })
@@ -280,21 +343,29 @@ impl Store {
     }
 
     /// Denials still pending (open, appealed, resubmitted), nearest deadline first (those
-    /// without a deadline last), then highest priority.
+    /// without a deadline last), then highest priority. With [`OpenFilter::as_of`], each
+    /// deadline is the one that governs on that day (see [`TrackedDenial::deadline`]).
     pub fn open_denials(&self, filter: &OpenFilter) -> Result<Vec<TrackedDenial>, Error> {
-        let mut sql = format!("{SELECT_DENIAL} WHERE d.state IN {}", pending_sql!());
-        let mut args: Vec<String> = Vec::new();
+        // ?1 is the day the deadlines are read on ('' keeps the stored nearest deadline).
+        let as_of = filter.as_of.map(|d| d.to_string()).unwrap_or_default();
+        let mut sql = format!(
+            "{} WHERE d.state IN {}",
+            select_denial!(deadline_sql!("d.", "?1")),
+            pending_sql!()
+        );
+        let mut args: Vec<String> = vec![as_of];
         if let Some(payer) = &filter.payer_id {
             sql.push_str(" AND d.payer_id = ?");
             args.push(payer.clone());
         }
+        let due = deadline_sql!("d.", "?1");
         if let Some(until) = filter.due_by {
-            sql.push_str(" AND d.deadline <> '' AND d.deadline <= ?");
+            sql.push_str(&format!(" AND d.deadline <> '' AND {due} <= ?"));
             args.push(until.to_string());
         }
-        sql.push_str(
-            " ORDER BY d.deadline = '', d.deadline, CAST(d.priority AS INTEGER) DESC, d.id",
-        );
+        sql.push_str(&format!(
+            " ORDER BY d.deadline = '', {due}, CAST(d.priority AS INTEGER) DESC, d.id"
+        ));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), tracked)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -303,7 +374,11 @@ impl Store {
     /// One denial by id.
     pub fn denial(&self, id: i64) -> Result<TrackedDenial, Error> {
         self.conn
-            .query_row(&format!("{SELECT_DENIAL} WHERE d.id = ?"), [id], tracked)
+            .query_row(
+                concat!(select_denial!("d.deadline"), " WHERE d.id = ?"),
+                [id],
+                tracked,
+            )
             .optional()?
             .ok_or(Error::NoSuchDenial(id))
     }
@@ -367,7 +442,9 @@ impl Store {
             concat!(
                 "SELECT COUNT(*) FROM denial WHERE state IN ",
                 pending_sql!(),
-                " AND deadline <> '' AND deadline < ?"
+                " AND deadline <> '' AND ",
+                deadline_sql!("", "?1"),
+                " < ?1"
             ),
             [as_of.to_string()],
             |r| count(r, 0),
@@ -435,13 +512,6 @@ fn count(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
 }
 
-const SELECT_DENIAL: &str = "SELECT d.id, d.state, d.resolution, d.payer_id, r.payer_name,
-    d.pcn, c.icn, d.payment_date, r.trace_number, d.level, d.procedure_code, d.group_code,
-    d.carc, d.rarcs, d.amount, d.category, d.route, d.priority, d.deadline, d.correction,
-    d.note, rb.payment_date, rb.outcome
-    FROM denial d JOIN claim c ON c.id = d.claim_id JOIN remittance r ON r.id = d.remittance_id
-    LEFT JOIN claim rb ON rb.id = d.resolved_by";
-
 fn tracked(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrackedDenial> {
     let state: String = r.get(1)?;
     Ok(TrackedDenial {
@@ -479,6 +549,10 @@ pub struct OpenFilter {
     pub payer_id: Option<String>,
     /// Only denials with a deadline on or before this date.
     pub due_by: Option<NaiveDate>,
+    /// The day deadlines are read on ("today"): a stored deadline that has passed by then
+    /// gives way to the route's later window, if it has one. `None` keeps the deadline
+    /// nearest on the day each denial was ingested.
+    pub as_of: Option<NaiveDate>,
 }
 
 /// A denial as the store keeps it: the report row's columns that identify and price it, and
@@ -522,7 +596,9 @@ pub struct TrackedDenial {
     pub route: String,
     /// Priority score when found.
     pub priority: String,
-    /// Nearest deadline (ISO), or empty.
+    /// The deadline (ISO), or empty: the nearest on the day it was ingested, or with
+    /// [`OpenFilter::as_of`] the one that governs on that day (the route's later window once
+    /// the nearer has passed).
     pub deadline: String,
     /// One-line correction proposal.
     pub correction: String,
@@ -1056,9 +1132,9 @@ impl Ingest<'_> {
             .prepare_cached(
                 "INSERT INTO denial (claim_id, remittance_id, payer_id, pcn, payment_date, level,
                      procedure_code, group_code, carc, rarcs, amount, category, route, priority,
-                     deadline, correction, state, resolution, resolved_by)
+                     deadline, correction, state, resolution, resolved_by, last_deadline)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19)",
+                     ?17, ?18, ?19, ?20)",
             )?
             .execute(params![
                 claim,
@@ -1079,7 +1155,8 @@ impl Ingest<'_> {
                 row.correction,
                 state.as_str(),
                 resolution,
-                resolved_by
+                resolved_by,
+                row.last_deadline
             ])?;
         if let Some(c) = self.current.as_mut() {
             c.denials += 1;

@@ -653,3 +653,92 @@ fn the_same_payment_twice_in_one_batch_is_stored_once() {
         assert_eq!(store.open_denials(&OpenFilter::default()).unwrap().len(), 2);
     }
 }
+
+/// Regression: the store kept the deadline nearest on the day of the ingest. A corrected
+/// claim's filing window closes first, then its appeal window still runs; ingested before the
+/// filing window closed, the denial showed as past its deadline afterwards (and dropped out of
+/// `--due-within`), though it could still be appealed. The queue now reads each deadline on
+/// the day asked about.
+#[test]
+fn the_queue_reads_deadlines_on_the_day_asked_not_the_day_ingested() {
+    let text = remit(
+        "T9",
+        "20240301",
+        &[claim("PCN-Z", "1", 100, 0, Some(("CO", "197")))],
+    )
+    .replace("CAS*CO*197*100~", "CAS*CO*197*100~DTM*232*20240215~");
+    let rows = rows(&[("z", text)]);
+    let denial = rows.iter().find(|r| r.carc == "197").expect("a denial row");
+    let (near, last) = (denial.deadline.clone(), denial.last_deadline.clone());
+    assert!(
+        !near.is_empty() && near < last,
+        "two windows: {near} then {last}: {denial:?}"
+    );
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("iso");
+    let after_near = day(&near).succ_opt().expect("date");
+
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows.clone()).expect("ingest");
+    let on = |as_of: NaiveDate, due_by: Option<NaiveDate>| {
+        let f = OpenFilter {
+            as_of: Some(as_of),
+            due_by,
+            ..OpenFilter::default()
+        };
+        let open = store.open_denials(&f).expect("open");
+        open.iter().map(|d| d.deadline.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(on(day(&near), None), [near.as_str()]);
+    assert_eq!(on(after_near, None), [last.as_str()]);
+    // Due within a week of the day after the filing window: nothing; the appeal window is due.
+    assert!(on(after_near, Some(after_near + chrono::Days::new(7))).is_empty());
+    assert_eq!(on(after_near, Some(day(&last))), [last.as_str()]);
+    // Without a day, the stored deadline.
+    let stored = store.open_denials(&OpenFilter::default()).expect("open");
+    assert_eq!(stored[0].deadline, near);
+    // Overdue counts the same way.
+    assert_eq!(store.stats(after_near).expect("stats").overdue, 0);
+    let after_last = day(&last).succ_opt().expect("date");
+    assert_eq!(store.stats(after_last).expect("stats").overdue, 1);
+}
+
+/// A store written before `last_deadline` existed (schema 1) opens, gains the column, keeps
+/// its denials with their deadlines, and takes new ingests.
+#[test]
+fn a_version_1_store_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("t.db");
+    {
+        let mut store = Store::open(&path).expect("create");
+        store.ingest(rows(&[("m", march())])).expect("ingest");
+    }
+    // What version 1 wrote: the same tables without the column, `user_version` 1.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch("ALTER TABLE denial DROP COLUMN last_deadline; PRAGMA user_version = 1;")
+        .expect("downgrade");
+    drop(conn);
+    let mut store = Store::open(&path).expect("upgrade");
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    assert_eq!(open.len(), 2);
+    assert!(open.iter().all(|d| !d.deadline.is_empty()));
+    let later = OpenFilter {
+        as_of: Some(NaiveDate::from_ymd_opt(2030, 1, 1).expect("date")),
+        ..OpenFilter::default()
+    };
+    let stored: Vec<String> = open.iter().map(|d| d.deadline.clone()).collect();
+    let read_later: Vec<String> = store
+        .open_denials(&later)
+        .expect("open")
+        .iter()
+        .map(|d| d.deadline.clone())
+        .collect();
+    assert_eq!(
+        read_later, stored,
+        "no later window known: the stored deadline"
+    );
+    store
+        .ingest(rows(&[("a", april())]))
+        .expect("ingest after the upgrade");
+    drop(store);
+    Store::open(&path).expect("opens again");
+}

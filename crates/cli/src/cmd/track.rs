@@ -177,6 +177,7 @@ fn open(store: &Store, args: &TrackOpenArgs) -> Result<ExitCode, Failure> {
         due_by: args
             .due_within
             .map(|d| today + chrono::Days::new(u64::from(d))),
+        as_of: Some(today),
     };
     let denials = store.open_denials(&filter)?;
     let out = io::stdout().lock();

@@ -379,3 +379,75 @@ fn open_csv_quotes_text_a_spreadsheet_would_run() {
     let out = track(&db, &["open", "--as-of", "2025-01-01", "--format", "json"]);
     assert!(out.stdout.contains("\"note\": \"=1+2\""), "{}", out.stdout);
 }
+
+/// `track open` reads each deadline on its `--as-of` day: ingested while the filing window
+/// was open, a corrected claim's denial shows the appeal window once the filing window has
+/// closed (regression: it showed the closed filing window, and `--due-within` missed it).
+/// Goes through the report's spill, which carries the later window.
+#[test]
+fn open_reads_deadlines_on_its_own_day() {
+    let dir = Dir::new("deadline-day");
+    let db = dir.db();
+    let segs = [
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *240301*1200*^*00501*000000001*0*P*:",
+        "GS*HP*P*C*20240301*1200*1*X*005010X221A1",
+        "ST*835*0001",
+        "BPR*I*0*C*NON************20240301",
+        "TRN*1*T9*1999999999",
+        "N1*PR*TEST PLAN",
+        "REF*2U*PAYER1",
+        "N1*PE*TEST CLINIC*XX*1999999984",
+        "LX*1",
+        "CLP*PCN-Z*1*100*0**12*ICNZ*11*1",
+        "CAS*CO*197*100",
+        "DTM*232*20240215",
+        "SE*12*0001",
+        "GE*1*1",
+        "IEA*1*000000001",
+    ];
+    let file = dir.0.path("z.835");
+    std::fs::write(&file, segs.join("~\n") + "~\n").expect("write");
+    let out = track(&db, &["ingest", "--as-of", "2024-05-01", &file]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let deadline = |as_of: &str, extra: &[&str]| {
+        let mut args = vec!["open", "--as-of", as_of, "--format", "csv"];
+        args.extend_from_slice(extra);
+        let out = track(&db, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+        // No denial: no rows and no header.
+        let Some(col) = rows.headers().unwrap().iter().position(|h| h == "deadline") else {
+            return Vec::new();
+        };
+        rows.records()
+            .map(|r| r.unwrap()[col].to_string())
+            .collect::<Vec<_>>()
+    };
+    // Filing: 90 days from 15 February; appeal: 180 days after the remit date plus 5 for mail.
+    assert_eq!(deadline("2024-05-01", &[]), ["2024-05-15"]);
+    assert_eq!(deadline("2024-05-16", &[]), ["2024-08-28"]);
+    assert_eq!(
+        deadline("2024-08-20", &["--due-within", "10"]),
+        ["2024-08-28"]
+    );
+    assert!(deadline("2024-05-16", &["--due-within", "10"]).is_empty());
+    let out = track(&db, &["stats", "--as-of", "2024-05-16"]);
+    assert!(
+        out.stdout.contains("overdue on 2024-05-16: 0\n"),
+        "{}",
+        out.stdout
+    );
+    let out = track(&db, &["stats", "--as-of", "2024-08-29"]);
+    assert!(
+        out.stdout.contains("overdue on 2024-08-29: 1\n"),
+        "{}",
+        out.stdout
+    );
+    // The table says the same.
+    let out = track(&db, &["open", "--as-of", "2024-05-16"]);
+    assert!(
+        out.stdout.contains("2024-08-28") && !out.stdout.contains("overdue"),
+        "{}",
+        out.stdout
+    );
+}

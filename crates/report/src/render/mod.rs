@@ -275,6 +275,7 @@ pub(crate) mod tests {
             deadline: deadline.into(),
             correction: "Obtain the authorization number and appeal".into(),
             outcome: "partially_denied".into(),
+            last_deadline: deadline.into(),
         }
     }
 
