@@ -41,7 +41,10 @@ pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
 /// Whether [`spreadsheet_safe`] changes `s`: one look at the first byte for almost every value.
 #[inline]
 pub fn runs_as_formula(s: &str) -> bool {
-    let risky = matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let risky = matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
     // One character alone runs nothing (and `-` is how the report names standard input).
     risky && s.len() > 1 && !is_plain_number(s)
 }
