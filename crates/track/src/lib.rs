@@ -610,6 +610,36 @@ pub struct TrackedDenial {
     pub resolved_outcome: String,
 }
 
+impl TrackedDenial {
+    /// Its fields in order, as the CSV header of `denali track open --format csv` names them
+    /// (written even when no denial is pending).
+    pub const COLUMNS: [&'static str; 23] = [
+        "id",
+        "state",
+        "resolution",
+        "payer_id",
+        "payer_name",
+        "patient_control_number",
+        "payer_claim_control_number",
+        "payment_date",
+        "trace_number",
+        "level",
+        "procedure",
+        "group",
+        "carc",
+        "rarcs",
+        "amount",
+        "category",
+        "route",
+        "priority",
+        "deadline",
+        "correction",
+        "note",
+        "resolved_on",
+        "resolved_outcome",
+    ];
+}
+
 /// What one ingest did. Every row read is either stored or skipped with its remittance:
 /// `rows == rows_stored + rows_skipped`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -742,3 +742,17 @@ fn a_version_1_store_is_upgraded_in_place() {
     drop(store);
     Store::open(&path).expect("opens again");
 }
+
+/// `TrackedDenial::COLUMNS` is the header serde writes for it (the CLI writes it itself, so
+/// that an empty queue still has one).
+#[test]
+fn the_columns_are_the_serialized_fields() {
+    let mut store = Store::in_memory().expect("store");
+    store.ingest(rows(&[("m", march())])).expect("ingest");
+    let open = store.open_denials(&OpenFilter::default()).expect("open");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(&open[0]).expect("csv");
+    let text = String::from_utf8(w.into_inner().expect("flush")).expect("utf-8");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    assert_eq!(header, denali_track::TrackedDenial::COLUMNS);
+}

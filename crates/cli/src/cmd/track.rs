@@ -188,7 +188,12 @@ fn open(store: &Store, args: &TrackOpenArgs) -> Result<ExitCode, Failure> {
             writeln!(out)?;
         }
         TrackFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
+            // The header even when nothing is pending, so a script reading it sees the columns.
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(out);
+            w.write_record(TrackedDenial::COLUMNS)
+                .map_err(io::Error::other)?;
             for d in &denials {
                 w.serialize(for_spreadsheet(d)).map_err(io::Error::other)?;
             }
