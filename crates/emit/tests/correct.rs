@@ -1247,3 +1247,63 @@ fn an_address_added_without_its_city_is_asked_for() {
         ]
     );
 }
+
+/// A dental claim (837D, 005010X224A2) denied on one procedure is replaced whole: frequency 7
+/// with REF*F8 in CLM05-3, the edit's REF*G1, and every line with its tooth numbers (TOO) and
+/// line control numbers as sent. pyx12 has no 837D map, so the file is read back here.
+#[test]
+fn a_dental_claim_is_replaced_with_its_teeth() {
+    let original = std::fs::read(dir().join("../837d/basic.837")).unwrap();
+    let lines = [
+        ("D0120", "60", "60", "1", ""),
+        ("D1110", "110", "110", "2", ""),
+        ("D2392", "195", "195", "3", ""),
+        ("D2740", "1200", "0", "4", "CAS*CO*197*1200~"),
+        ("D0230", "70", "70", "5", ""),
+    ];
+    let mut clp = String::from(
+        "CLP*PCN4001*1*1635*435**12*2506000004001*11*1~NM1*QC*1*HALE*ROWAN****MI*D400000001~",
+    );
+    for (code, charge, paid, n, cas) in lines {
+        clp.push_str(&format!(
+            "SVC*AD:{code}*{charge}*{paid}**1~DTM*472*20250114~{cas}REF*6R*PCN4001L{n}~"
+        ));
+    }
+    let segments = clp.matches('~').count();
+    let remit = acme_835(&[clp]);
+    let remit = String::from_utf8(remit)
+        .unwrap()
+        .replace("SE*20*0001", &format!("SE*{}*0001", 10 + segments))
+        .replace("ACME HEALTH~REF*2U*ACME1", "SUMMIT DENTAL PLAN~REF*2U*SUMMIT02")
+        .into_bytes();
+    let out = correct_files(
+        &[("dental.835", remit.as_slice())],
+        &[("basic.837", original.as_slice())],
+        "[[edit]]\nclaim = \"PCN4001\"\nfield = \"2300 REF*G1\"\nvalue = \"PA4400127\"\n",
+    );
+    assert!(out.input_errors.is_empty(), "{:?}", out.input_errors);
+    let c = claim(&out, "PCN4001");
+    assert_eq!(c.disposition, Disposition::Written, "{c:#?}");
+    assert_eq!(written(c), [('7', Some("2506000004001"))]);
+    assert_eq!(changed(c, "2300 REF*G1 02").as_deref(), Some("PA4400127"));
+    assert_eq!(out.files.len(), 1);
+    assert!(
+        out.files[0].name.starts_with("corrected-837D-"),
+        "{}",
+        out.files[0].name
+    );
+    let sets = reparse(&out.files[0].name, &out.files[0].bytes);
+    let claim = sets[0].find_claim("PCN4001").unwrap();
+    assert_eq!(claim.prior_authorization(), Some("PA4400127"));
+    assert_eq!(claim.lines().count(), 5, "a replacement carries every line");
+    let text = String::from_utf8(out.files[0].bytes.clone()).unwrap();
+    for seg in [
+        "TOO*JP*14*M:O~",
+        "TOO*JP*3~",
+        "TOO*JP*19~",
+        "TOO*JP*30~",
+        "REF*6R*PCN4001L4~",
+    ] {
+        assert!(text.contains(seg), "{seg} kept");
+    }
+}
