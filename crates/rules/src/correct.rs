@@ -161,6 +161,10 @@ pub struct CorrectionPlan {
     pub summary: String,
     /// The 837 changes (empty for routes that do not resubmit: appeal, write-off, ...).
     pub proposals: Vec<Proposal>,
+    /// For an appeal: what to send with it ("records showing medical necessity, citing
+    /// policy L1234"), as the summary says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// Everything [`plan`] looks at.
@@ -508,11 +512,20 @@ pub fn plan(input: &CorrectionInput<'_>) -> CorrectionPlan {
     }
     frame(&mut b, route, input);
 
-    let summary = summarize(route, input, &b.items, &notes, other_payer);
+    let evidence = (route == Route::Appeal).then(|| appeal_evidence(input));
+    let summary = summarize(
+        route,
+        input,
+        &b.items,
+        &notes,
+        other_payer,
+        evidence.as_deref(),
+    );
     CorrectionPlan {
         route,
         summary,
         proposals: b.items.into_iter().map(|i| i.proposal).collect(),
+        evidence,
     }
 }
 
@@ -1235,6 +1248,7 @@ fn summarize(
     items: &[Item],
     notes: &[String],
     other_payer: Option<&Name>,
+    evidence: Option<&str>,
 ) -> String {
     let e = input.explanation;
     let icn = input
@@ -1268,7 +1282,7 @@ fn summarize(
         })
         .collect();
     let detail = match route {
-        Route::Appeal => format!("with {}", appeal_evidence(input)),
+        Route::Appeal => format!("with {}", evidence.unwrap_or("supporting records")),
         _ if fixes.is_empty() => e.description.clone(),
         _ => {
             const SHOWN: usize = 3;

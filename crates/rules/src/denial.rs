@@ -1160,6 +1160,7 @@ fn make_denial(
                 route: a.explanation.route,
                 summary: String::new(),
                 proposals: Vec::new(),
+                evidence: None,
             },
             deadline: None,
         };
