@@ -253,6 +253,12 @@ pub struct CorrectArgs {
     /// Worklist format for claims that still need a person.
     #[arg(long, value_enum, default_value_t = WorklistFormat::Csv)]
     pub worklist_format: WorklistFormat,
+    /// Also write a draft appeal (Markdown) for every worklisted claim routed `appeal`, into
+    /// `appeals/` under `--out` (`appeal-<CLM01>-<ICN>.md`): the claim, the services appealed
+    /// with the payer's codes, the deadline and what to enclose, with `[…]` where a person
+    /// writes the argument and signs. The drafts name the patient.
+    #[arg(long)]
+    pub appeal_letters: bool,
     /// First interchange control number to use (fresh numbers count up from here; ISA13 holds
     /// nine digits, so 1 to 999999999). Default: the seconds since 2020-01-01 00:00 UTC, so
     /// runs a few seconds apart never reuse a number (receivers reject a repeated ISA13);

@@ -568,3 +568,49 @@ fn an_original_claim_number_edit_with_a_control_character_is_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--appeal-letters` writes a draft for each worklisted appeal into `appeals/`, and says so;
+/// the draft of PCN7008 is compared whole with `fixtures/expected/correct/` (`DENALI_BLESS=1`
+/// rewrites it).
+#[test]
+fn appeal_letters_are_drafted_for_the_claims_to_appeal() {
+    let dir = out_dir("appeals");
+    let o = run(
+        &dir,
+        &["--edits", "fixtures/correct/edits.toml", "--appeal-letters"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("appeals (2 draft(s) to complete and sign)"),
+        "{err}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("appeals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "appeal-PCN7008-2508000007008.md",
+            "appeal-PCN7014-2508000007014.md"
+        ]
+    );
+    let actual =
+        std::fs::read_to_string(dir.join("appeals/appeal-PCN7008-2508000007008.md")).unwrap();
+    let golden = root().join("fixtures/expected/correct/appeal-PCN7008-2508000007008.md");
+    if std::env::var_os("DENALI_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).expect("golden (DENALI_BLESS=1 writes it)");
+    assert_eq!(actual, expected);
+    // Without the flag, no drafts.
+    let plain = out_dir("no-appeals");
+    let o = run(&plain, &["--edits", "fixtures/correct/edits.toml"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!plain.join("appeals").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&plain);
+}

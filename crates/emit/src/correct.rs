@@ -72,6 +72,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod appeal;
 mod apply;
 mod edits;
 
@@ -95,6 +96,7 @@ use crate::document::{Document, Transaction};
 use crate::envelope::{Envelope, write_claims};
 use crate::writer::{ControlNumbers, WriteOptions};
 
+pub use appeal::AppealLetter;
 use apply::{Loc, apply, incomplete_composites, incomplete_name, line_end, line_has};
 pub use edits::{Edit, Edits, EditsError, Field, parse_loop};
 
@@ -308,6 +310,8 @@ pub struct CorrectOutcome {
     pub claims: Vec<ClaimOutcome>,
     /// The corrected 837 files.
     pub files: Vec<CorrectedFile>,
+    /// A draft appeal for each worklisted claim routed `appeal`, in claim order.
+    pub appeals: Vec<AppealLetter>,
     /// Inputs that could not be read (the others were still processed).
     pub input_errors: Vec<InputError>,
     /// Edits that do not parse or name a claim that is not denied, and inputs read with errors.
@@ -1266,22 +1270,77 @@ fn to_patient_level(loc: &mut Loc, cp: &ClaimPayment, original: &ClaimWithContex
     }
 }
 
+/// What a person must do when a denial of the claim needs one (an appeal, a reopening, a
+/// review): the route and what is needed. That needs no 837, so it is decided whether or not
+/// the original was found.
+fn person_step(denials: &[Denial]) -> Option<(Route, Vec<String>)> {
+    if !denials.iter().any(|d| needs_person(d.corrections.route)) {
+        return None;
+    }
+    let route = largest(denials, needs_person).unwrap_or(Route::Review);
+    let mut needed = summaries(denials, needs_person);
+    if denials.iter().any(|d| resubmits(d.corrections.route)) {
+        needed.push(format!(
+            "decide together with the correctable denials ({}): a corrected claim would re-open the whole claim",
+            summaries(denials, resubmits).join("; ")
+        ));
+    }
+    Some((route, needed))
+}
+
+const PERSON_STEP: &str = "a person must act on the payer's decision";
+
+/// `o`, whose original 837 cannot be used (`reason`; `first` says why): worklisted for a
+/// person's step when a denial needs one (an appeal needs no 837; the note keeps why the
+/// original was not used), else for the original.
+fn without_original(
+    o: ClaimOutcome,
+    reason: &str,
+    first: String,
+    denials: &[Denial],
+) -> ClaimOutcome {
+    match person_step(denials) {
+        Some(step) => {
+            let mut o = for_person(o, step);
+            o.notes.push(format!("{first} (not needed for this step)"));
+            o
+        }
+        None => worklisted(o, reason, first, denials),
+    }
+}
+
+/// Adds `o` to the outcome, and for a worklisted appeal its draft letter.
+fn push_with_letter(
+    out: &mut CorrectOutcome,
+    o: ClaimOutcome,
+    rem: &Remittance,
+    cp: &ClaimPayment,
+    ca: &ClaimAssessment,
+    today: NaiveDate,
+) {
+    if o.route == Route::Appeal && o.disposition == Disposition::Worklisted {
+        out.appeals.extend(appeal::letter(rem, cp, ca, today));
+    }
+    out.claims.push(o);
+}
+
+/// `o` worklisted for [`person_step`]'s `route` and `needed`.
+fn for_person(mut o: ClaimOutcome, (route, needed): (Route, Vec<String>)) -> ClaimOutcome {
+    o.route = route;
+    o.disposition = Disposition::Worklisted;
+    o.reason = PERSON_STEP.to_string();
+    o.needed = needed;
+    o
+}
+
 fn decide(input: &ClaimInput<'_>) -> Decision {
     let denials = &input.ca.denials;
     let original = &input.original.claim;
     let mut notes = Vec::new();
-    if denials.iter().any(|d| needs_person(d.corrections.route)) {
-        let route = largest(denials, needs_person).unwrap_or(Route::Review);
-        let mut needed = summaries(denials, needs_person);
-        if denials.iter().any(|d| resubmits(d.corrections.route)) {
-            needed.push(format!(
-                "decide together with the correctable denials ({}): a corrected claim would re-open the whole claim",
-                summaries(denials, resubmits).join("; ")
-            ));
-        }
+    if let Some((route, needed)) = person_step(denials) {
         return Decision::Worklist {
             route,
-            reason: "a person must act on the payer's decision".to_string(),
+            reason: PERSON_STEP.to_string(),
             needed,
             notes,
         };
@@ -1952,12 +2011,8 @@ pub fn correct(
                     "original 837 not found: no CLM01 {} in the claim files given",
                     o.claim
                 );
-                out.claims.push(worklisted(
-                    o,
-                    "original 837 not found",
-                    first,
-                    &inferred.denials,
-                ));
+                let o = without_original(o, "original 837 not found", first, &inferred.denials);
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
                 continue;
             }
             Choice::Mismatch(how) => {
@@ -1965,12 +2020,13 @@ pub fn correct(
                     "original 837 does not match the remittance: the 837 claim with CLM01 {} has {how}; give the 837 this payer adjudicated",
                     o.claim
                 );
-                out.claims.push(worklisted(
+                let o = without_original(
                     o,
                     "original 837 does not match the remittance",
                     first,
                     &inferred.denials,
-                ));
+                );
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
                 continue;
             }
             Choice::OtherPayer(named) => {
@@ -1987,12 +2043,13 @@ pub fn correct(
                         .or(o.payer_id.as_deref())
                         .unwrap_or("the payer"),
                 );
-                out.claims.push(worklisted(
+                let o = without_original(
                     o,
                     "original 837 sent to another payer",
                     first,
                     &inferred.denials,
-                ));
+                );
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
                 continue;
             }
         };
@@ -2070,7 +2127,7 @@ pub fn correct(
                 o.reason = reason;
                 o.needed = needed;
                 o.notes.extend(notes);
-                out.claims.push(o);
+                push_with_letter(&mut out, o, rem, cp, ca, ctx.as_of);
             }
             Decision::Write(b) => {
                 o.route = b.route;

@@ -1274,7 +1274,10 @@ fn a_dental_claim_is_replaced_with_its_teeth() {
     let remit = String::from_utf8(remit)
         .unwrap()
         .replace("SE*20*0001", &format!("SE*{}*0001", 10 + segments))
-        .replace("ACME HEALTH~REF*2U*ACME1", "SUMMIT DENTAL PLAN~REF*2U*SUMMIT02")
+        .replace(
+            "ACME HEALTH~REF*2U*ACME1",
+            "SUMMIT DENTAL PLAN~REF*2U*SUMMIT02",
+        )
         .into_bytes();
     let out = correct_files(
         &[("dental.835", remit.as_slice())],
@@ -1306,4 +1309,49 @@ fn a_dental_claim_is_replaced_with_its_teeth() {
     ] {
         assert!(text.contains(seg), "{seg} kept");
     }
+}
+
+/// Regression: a claim to appeal whose original 837 was not given was worklisted as "original
+/// 837 not found", as if the 837 were what it needed; an appeal needs none. It is now
+/// worklisted for the appeal (the missing 837 noted) and gets its draft letter.
+#[test]
+fn an_appeal_needs_no_original_837() {
+    let remit = acme_835(&[acme_denial("NEC1", "CO*50", "")]);
+    let out = correct_files(&[("acme.835", remit.as_slice())], &[], "");
+    let c = claim(&out, "NEC1");
+    assert_eq!(
+        (c.disposition, c.route, c.reason.as_str()),
+        (
+            Disposition::Worklisted,
+            Route::Appeal,
+            "a person must act on the payer's decision"
+        ),
+        "{c:#?}"
+    );
+    assert!(c.needed[0].starts_with("Appeal with"), "{:?}", c.needed);
+    assert_eq!(
+        c.notes,
+        [
+            "original 837 not found: no CLM01 NEC1 in the claim files given (not needed for this step)"
+        ]
+    );
+    assert_eq!(out.appeals.len(), 1);
+    let letter = &out.appeals[0];
+    assert_eq!(
+        (letter.claim.as_str(), letter.name.as_str()),
+        ("NEC1", "appeal-NEC1-ICNNEC1.md")
+    );
+    for want in [
+        "# Request for reconsideration: claim NEC1\n",
+        "ACME HEALTH (payer ID ACME1)  \n",
+        "| Patient | DOE, JANE |\n",
+        "| Payer claim number | ICNNEC1 |\n",
+        "| 1 | 2025-01-05 | 99213 | 100.00 | 0.00 | 100.00 | CO-50 |\n",
+    ] {
+        assert!(letter.text.contains(want), "{want:?} in\n{}", letter.text);
+    }
+    // A claim routed elsewhere gets no letter.
+    let remit = acme_835(&[acme_denial("AUTH1", "CO*197", "")]);
+    let out = correct_files(&[("acme.835", remit.as_slice())], &[], "");
+    assert!(out.appeals.is_empty());
 }

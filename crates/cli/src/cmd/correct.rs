@@ -75,11 +75,32 @@ pub fn run(args: &CorrectArgs) -> io::Result<ExitCode> {
     failed |= !write_file(&args.out.join("claims.csv"), out.claims_csv().as_bytes());
 
     summary(&mut io::stderr().lock(), &out, &args.out, &worklist)?;
+    if args.appeal_letters {
+        failed |= !write_letters(&args.out.join("appeals"), &out);
+    }
     if let Some(db) = &args.track {
         failed |= !track(db, &out);
     }
     failed |= out.failed() || edits.invalid().next().is_some();
     Ok(super::exit(failed))
+}
+
+/// Writes the draft appeals into `dir` and says how many; false when one could not be written.
+fn write_letters(dir: &Path, out: &CorrectOutcome) -> bool {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("denali: cannot create {}: {e}", dir.display());
+        return false;
+    }
+    let mut ok = true;
+    for l in &out.appeals {
+        ok &= write_file(&dir.join(&l.name), l.text.as_bytes());
+    }
+    eprintln!(
+        "appeal letters: {} ({} draft(s) to complete and sign)",
+        dir.display(),
+        out.appeals.len()
+    );
+    ok
 }
 
 /// Records the written claims in the tracking store: their open denials become
