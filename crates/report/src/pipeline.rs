@@ -551,9 +551,9 @@ impl Totals {
 /// every number here), then a tag byte (0 claim row, 1 denial); for a denial its base score,
 /// recurrence and amount (`Decimal::serialize`); then the number of strings, their lengths, and
 /// their bytes run together: the 25 row values, and for a denial its recurrence key, priority
-/// pattern, category, last deadline and base priority reasons. An entry is read back with one read and one
-/// UTF-8 check. Entries are encoded ([`encode`]) where the rows are made, possibly on another
-/// thread, and written here in file order.
+/// pattern, category, last deadline and base priority reasons. An entry is read back with one
+/// read and one UTF-8 check. Entries are encoded ([`encode`]) where the rows are made, possibly
+/// on another thread, and written here in file order.
 struct Spill {
     file: io::BufWriter<tempfile::NamedTempFile>,
 }
