@@ -2056,12 +2056,13 @@ pub fn correct(
         o.notes = notes;
         o.claims_file = claims.get(orig.file).map(|(n, _)| n.to_string());
         if let Some(why) = split_apart(cp, orig, &fit, &t.rem) {
-            out.claims.push(worklisted(
+            let o = without_original(
                 o,
                 "split claim: part of the original was adjudicated apart",
                 why,
                 &inferred.denials,
-            ));
+            );
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
             continue;
         }
         if orig.damaged {
@@ -2070,12 +2071,8 @@ pub fn correct(
                 o.claim,
                 o.claims_file.as_deref().unwrap_or("the 837")
             );
-            out.claims.push(worklisted(
-                o,
-                "original 837 read with errors",
-                first,
-                &inferred.denials,
-            ));
+            let o = without_original(o, "original 837 read with errors", first, &inferred.denials);
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
             continue;
         }
         // Assess again with the original's kind when the 835 suggested another.

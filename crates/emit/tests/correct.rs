@@ -1350,6 +1350,29 @@ fn an_appeal_needs_no_original_837() {
     ] {
         assert!(letter.text.contains(want), "{want:?} in\n{}", letter.text);
     }
+    // Regression (found by the `correct` fuzz target): an original read with errors put the
+    // appeal on the worklist as "original 837 read with errors", with no letter.
+    let cut = String::from_utf8(acme_837("CH", "NEC1")).unwrap();
+    let cut = cut.split("SE*").next().unwrap().to_string();
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[("cut.837", cut.as_bytes())],
+        "",
+    );
+    let c = claim(&out, "NEC1");
+    assert_eq!(
+        (c.route, c.reason.as_str()),
+        (Route::Appeal, "a person must act on the payer's decision"),
+        "{c:#?}"
+    );
+    assert!(
+        c.notes[0].starts_with("original 837 read with errors")
+            && c.notes[0].ends_with("(not needed for this step)"),
+        "{:?}",
+        c.notes
+    );
+    assert_eq!(out.appeals.len(), 1);
+    assert!(out.failed(), "the damaged 837 still fails the run");
     // A claim routed elsewhere gets no letter.
     let remit = acme_835(&[acme_denial("AUTH1", "CO*197", "")]);
     let out = correct_files(&[("acme.835", remit.as_slice())], &[], "");
