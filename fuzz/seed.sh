@@ -7,8 +7,9 @@
 # doc comment); their seeds get flag 0x00 (plain: read the file as is). tokenize also gets flag
 # 0x23 (padded past the reader's 64 KiB look-ahead, 4 bytes per read); parse_835 also gets "body"
 # seeds: flag 0x01 and the segments after ST*835, which the target puts behind a valid header.
-# roundtrip_837 and report read the file itself: their seeds are the fixtures unchanged. Every
-# fixture is also seeded wrapped in 80-byte lines (the layout the reader unwraps).
+# roundtrip_837, report and correct read the file itself: their seeds are the fixtures
+# unchanged (correct also gets each 835 fixture followed by each 837 fixture: it reads one input
+# as both). Every fixture is also seeded wrapped in 80-byte lines (the layout the reader unwraps).
 #
 # Corpora go to fuzz/corpus/<target>/ (gitignored), or to DIR/<target>/ with --out. --extra adds
 # every file of another folder as a seed (e.g. ../shared/fixtures/external), but only when --out is
@@ -55,7 +56,7 @@ seed() {
 flags() {
   case "$1" in
     tokenize) echo 00 23 ;;
-    roundtrip_837|report) echo raw ;;
+    roundtrip_837|report|correct) echo raw ;;
     *) echo 00 ;;
   esac
 }
@@ -65,6 +66,7 @@ fixture_dirs() {
   case "$1" in
     parse_835) echo 835 invalid ;;
     parse_837|roundtrip_837) echo 837p 837i 837d invalid ;;
+    correct) echo correct 835 837p 837i 837d ;;
     *) echo 835 837p 837i 837d invalid ;;
   esac
 }
@@ -75,6 +77,7 @@ for t in "${targets[@]}"; do
   for sub in $(fixture_dirs "$t"); do
     for f in "$fixtures/$sub"/*; do
       [ -f "$f" ] || continue
+      case "$f" in *.toml) continue ;; esac
       for flag in $(flags "$t"); do
         seed "$dir" "${sub}_$(basename "$f")_$flag" "$flag" "$f"
       done
@@ -94,6 +97,16 @@ for t in "${targets[@]}"; do
       fi
     done
   done
+  # correct reads one input as both its 835s and its 837s: each remittance of fixtures/correct
+  # with each of its claim files, and the 837 fixtures with the 835 fixtures.
+  if [ "$t" = correct ]; then
+    for r in "$fixtures"/correct/*.835 "$fixtures"/835/*.835; do
+      for c in "$fixtures"/correct/*.837 "$fixtures"/837?/*.837; do
+        [ -f "$r" ] && [ -f "$c" ] || continue
+        cat "$r" "$c" > "$dir/pair_$(basename "$(dirname "$r")")_$(basename "$r")_$(basename "$(dirname "$c")")_$(basename "$c")"
+      done
+    done
+  fi
   for x in "${extra[@]}"; do
     find "$x" -type f ! -name '*.md' -size -1024k -print0 |
       while IFS= read -r -d '' f; do
