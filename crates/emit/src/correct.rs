@@ -1290,6 +1290,18 @@ fn person_step(denials: &[Denial]) -> Option<(Route, Vec<String>)> {
 
 const PERSON_STEP: &str = "a person must act on the payer's decision";
 
+/// The level a claim of an 837 hangs from that its context lacks: the billing provider
+/// (2000A) or the subscriber (2000B).
+fn missing_level(c: &ClaimWithContext) -> Option<&'static str> {
+    if c.billing_provider.is_none() {
+        Some("billing provider (2000A)")
+    } else if c.subscriber.is_none() {
+        Some("subscriber (2000B)")
+    } else {
+        None
+    }
+}
+
 /// `o`, whose original 837 cannot be used (`reason`; `first` says why): worklisted for a
 /// person's step when a denial needs one (an appeal needs no 837; the note keeps why the
 /// original was not used), else for the original.
@@ -2072,6 +2084,23 @@ pub fn correct(
                 o.claims_file.as_deref().unwrap_or("the 837")
             );
             let o = without_original(o, "original 837 read with errors", first, &inferred.denials);
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+            continue;
+        }
+        // A claim needs the levels above it: without a billing provider (2000A, HL03 = 20) or a
+        // subscriber (2000B, HL03 = 22) level, the replacement's HL02 would name no parent.
+        if let Some(level) = missing_level(&orig.claim) {
+            let first = format!(
+                "original 837 without its {level} level above CLM01 {}: an HL level code or parent the claim hangs from is not what the implementation guide says (`denali validate` names it), so a replacement would be written without it; repair {} and run again",
+                o.claim,
+                o.claims_file.as_deref().unwrap_or("the 837")
+            );
+            let o = without_original(
+                o,
+                "original 837 without its levels",
+                first,
+                &inferred.denials,
+            );
             push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
             continue;
         }

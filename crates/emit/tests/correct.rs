@@ -1378,3 +1378,32 @@ fn an_appeal_needs_no_original_837() {
     let out = correct_files(&[("acme.835", remit.as_slice())], &[], "");
     assert!(out.appeals.is_empty());
 }
+
+/// Regression (found by the `correct` fuzz target): an original whose billing provider level
+/// had a garbled HL03 (read with a warning, so not damaged) was replaced without that level:
+/// the written subscriber HL named no parent (HL02 empty), which the reader rejects. Such a
+/// claim is now worklisted.
+#[test]
+fn fuzz_an_original_without_its_billing_provider_level_is_not_replaced() {
+    let remit = acme_835(&[acme_denial("LVL1", "CO*197", "")]);
+    let original = String::from_utf8(acme_837("CH", "LVL1"))
+        .unwrap()
+        .replace("HL*1**20*1~", "HL*1**2X*1~");
+    let out = correct_files(
+        &[("acme.835", remit.as_slice())],
+        &[("levels.837", original.as_bytes())],
+        "[[edit]]\nclaim = \"LVL1\"\nfield = \"2300 REF*G1\"\nvalue = \"A1\"\n",
+    );
+    let c = claim(&out, "LVL1");
+    assert_eq!(
+        (c.disposition, c.reason.as_str()),
+        (Disposition::Worklisted, "original 837 without its levels"),
+        "{c:#?}"
+    );
+    assert!(
+        c.needed[0].starts_with("original 837 without its billing provider (2000A) level"),
+        "{:?}",
+        c.needed
+    );
+    assert!(out.files.is_empty());
+}
