@@ -1373,6 +1373,18 @@ fn an_appeal_needs_no_original_837() {
     );
     assert_eq!(out.appeals.len(), 1);
     assert!(out.failed(), "the damaged 837 still fails the run");
+    // A dependant named without an id (NM1*QC) is known by the subscriber's (NM1*IL).
+    let dependant = acme_denial("NEC2", "CO*50", "").replace(
+        "NM1*QC*1*DOE*JANE****MI*M1~",
+        "NM1*QC*1*DOE*JUNE~NM1*IL*1*DOE*JANE****MI*M1~",
+    );
+    let remit2 = acme_835(&[dependant]);
+    let out = correct_files(&[("acme.835", remit2.as_slice())], &[], "");
+    let text = &out.appeals[0].text;
+    assert!(
+        text.contains("| Patient | DOE, JUNE |\n| Member ID | M1 |\n"),
+        "{text}"
+    );
     // A claim routed elsewhere gets no letter.
     let remit = acme_835(&[acme_denial("AUTH1", "CO*197", "")]);
     let out = correct_files(&[("acme.835", remit.as_slice())], &[], "");

@@ -69,8 +69,11 @@ pub(crate) fn letter(
         ("Patient", patient.map_or_else(blank, person)),
         (
             "Member ID",
-            patient
-                .and_then(|p| p.id.as_deref())
+            // A dependant's NM1*QC often has no id: the card's is the subscriber's (NM1*IL).
+            [cp.patient.as_deref(), cp.insured.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(|p| p.id.as_deref().filter(|id| !id.trim().is_empty()))
                 .map_or_else(blank, str::to_string),
         ),
         ("Patient account number (CLM01)", pcn.to_string()),
