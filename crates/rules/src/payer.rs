@@ -524,8 +524,8 @@ mod tests {
         assert!(rules.resolve_ids(&[], Some("mb")).medicare_part_b);
     }
 
-    /// Regression: a Medicare Advantage claim (CLP06 16) got the 180-day commercial appeal
-    /// window, three times the 60 days of an MA reconsideration.
+    /// A deadline carries the route's last window, which governs once the nearer has passed
+    /// (what `denali track` keeps).
     #[test]
     fn a_deadline_knows_the_window_that_follows_it() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -551,6 +551,8 @@ mod tests {
         assert_eq!(only.last, only.date);
     }
 
+    /// Regression: a Medicare Advantage claim (CLP06 16) got the 180-day commercial appeal
+    /// window, three times the 60 days of an MA reconsideration.
     #[test]
     fn medicare_advantage_appeals_within_60_days() {
         let rules = PayerRules::default();
