@@ -141,11 +141,15 @@ pub(crate) fn letter(
     let _ = writeln!(t, "\n## Why the services should be paid\n");
     let mut said: Vec<String> = Vec::new();
     for d in &appealed {
-        let why = format!(
-            "- The payer adjusted the amount above with {}: {}.",
-            codes(d),
-            d.explanation.description.trim_end_matches('.')
-        );
+        let description = d.explanation.description.trim().trim_end_matches('.');
+        let why = if description.is_empty() {
+            format!("- The payer adjusted the amount above with {}.", codes(d))
+        } else {
+            format!(
+                "- The payer adjusted the amount above with {}: {description}.",
+                codes(d)
+            )
+        };
         if !said.contains(&why) {
             said.push(why);
         }
