@@ -117,7 +117,11 @@ pub(crate) fn letter(
             (Some(i), Some(l)) => (
                 (i + 1).to_string(),
                 l.service_date().map_or_else(blank, |d| d.to_string()),
-                procedure(&l.procedure.code, &l.procedure.modifiers),
+                procedure(
+                    &l.procedure.qualifier,
+                    &l.procedure.code,
+                    &l.procedure.modifiers,
+                ),
                 money(l.charge),
                 money(l.payment),
             ),
@@ -263,10 +267,16 @@ fn service_dates(cp: &ClaimPayment) -> String {
     }
 }
 
-fn procedure(code: &str, modifiers: &[denali_x12::value::Text]) -> String {
+/// `99214 (25)`; a revenue code (NU) or an NDC (N4) says which it is.
+fn procedure(qualifier: &str, code: &str, modifiers: &[denali_x12::value::Text]) -> String {
+    let code = match qualifier {
+        "NU" => format!("revenue code {code}"),
+        "N4" => format!("NDC {code}"),
+        _ => code.to_string(),
+    };
     let mods: Vec<&str> = modifiers.iter().map(|m| m.as_str()).collect();
     if mods.is_empty() {
-        code.to_string()
+        code
     } else {
         format!("{code} ({})", mods.join(", "))
     }
@@ -310,4 +320,27 @@ fn file_part(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_names_and_file_names() {
+        let mods = [denali_x12::value::Text::new("25")];
+        assert_eq!(procedure("HC", "99214", &mods), "99214 (25)");
+        assert_eq!(procedure("NU", "0450", &[]), "revenue code 0450");
+        assert_eq!(procedure("N4", "00002143380", &[]), "NDC 00002143380");
+        assert_eq!(file_part("A/B.c d"), "A_B_c_d");
+        let n = Name {
+            last: Some("DOE".into()),
+            first: Some("JANE".into()),
+            middle: Some("Q".into()),
+            ..Name::default()
+        };
+        assert_eq!(person(&n), "DOE, JANE Q");
+        assert_eq!(person(&Name::default()), "[…]");
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
 }
