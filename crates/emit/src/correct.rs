@@ -1321,17 +1321,25 @@ fn without_original(
     }
 }
 
-/// Adds `o` to the outcome, and for a worklisted appeal its draft letter.
+/// Adds `o` to the outcome, and for a worklisted appeal its draft letter (dated `ctx.as_of`,
+/// addressed as the payer rules say).
 fn push_with_letter(
     out: &mut CorrectOutcome,
     o: ClaimOutcome,
     rem: &Remittance,
     cp: &ClaimPayment,
     ca: &ClaimAssessment,
-    today: NaiveDate,
+    ctx: &Context,
 ) {
     if o.route == Route::Appeal && o.disposition == Disposition::Worklisted {
-        out.appeals.extend(appeal::letter(rem, cp, ca, today));
+        let rule = ctx.payers.resolve(rem, cp);
+        out.appeals.extend(appeal::letter(
+            rem,
+            cp,
+            ca,
+            ctx.as_of,
+            rule.appeal_address.as_deref(),
+        ));
     }
     out.claims.push(o);
 }
@@ -2024,7 +2032,7 @@ pub fn correct(
                     o.claim
                 );
                 let o = without_original(o, "original 837 not found", first, &inferred.denials);
-                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
                 continue;
             }
             Choice::Mismatch(how) => {
@@ -2038,7 +2046,7 @@ pub fn correct(
                     first,
                     &inferred.denials,
                 );
-                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
                 continue;
             }
             Choice::OtherPayer(named) => {
@@ -2061,7 +2069,7 @@ pub fn correct(
                     first,
                     &inferred.denials,
                 );
-                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+                push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
                 continue;
             }
         };
@@ -2074,7 +2082,7 @@ pub fn correct(
                 why,
                 &inferred.denials,
             );
-            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
             continue;
         }
         if orig.damaged {
@@ -2084,7 +2092,7 @@ pub fn correct(
                 o.claims_file.as_deref().unwrap_or("the 837")
             );
             let o = without_original(o, "original 837 read with errors", first, &inferred.denials);
-            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
             continue;
         }
         // A claim needs the levels above it: without a billing provider (2000A, HL03 = 20) or a
@@ -2101,7 +2109,7 @@ pub fn correct(
                 first,
                 &inferred.denials,
             );
-            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx.as_of);
+            push_with_letter(&mut out, o, &t.rem, cp, inferred, ctx);
             continue;
         }
         // Assess again with the original's kind when the 835 suggested another.
@@ -2153,7 +2161,7 @@ pub fn correct(
                 o.reason = reason;
                 o.needed = needed;
                 o.notes.extend(notes);
-                push_with_letter(&mut out, o, rem, cp, ca, ctx.as_of);
+                push_with_letter(&mut out, o, rem, cp, ca, ctx);
             }
             Decision::Write(b) => {
                 o.route = b.route;

@@ -1344,6 +1344,8 @@ fn an_appeal_needs_no_original_837() {
     for want in [
         "# Request for reconsideration: claim NEC1\n",
         "ACME HEALTH (payer ID ACME1)  \n",
+        // No appeals address in payer rules: the 835's, and a reminder.
+        "[the payer's appeals address, if it is not the address above]\n",
         "| Patient | DOE, JANE |\n",
         "| Payer claim number | ICNNEC1 |\n",
         "| 1 | 2025-01-05 | 99213 | 100.00 | 0.00 | 100.00 | CO-50 |\n",

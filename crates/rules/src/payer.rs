@@ -33,6 +33,7 @@
 //! timely_filing_days = 120
 //! appeal_window_days = 90
 //! accepts_frequency_7_for_denied = false
+//! appeal_address = ["Summit Health Plan Appeals", "PO Box 2200", "Anchorage, AK 99501"]
 //!
 //! [payer."04412"]
 //! name = "Noridian JE Part B"
@@ -41,8 +42,10 @@
 //! ```
 //!
 //! Fields: `name`, `medicare`, `medicare_part_b`, `timely_filing_days`, `appeal_window_days`,
-//! `reopening_days`, `mail_days`, `accepts_frequency_7_for_denied`. Every field is optional;
-//! precedence is built-in → `[default]` (or `[medicare]` for Medicare claims) → `[payer."<id>"]`.
+//! `reopening_days`, `mail_days`, `accepts_frequency_7_for_denied`, `appeal_address` (the lines
+//! a drafted appeal is addressed to; without it, the 835's payer address). Every field is
+//! optional; precedence is built-in → `[default]` (or `[medicare]` for Medicare claims) →
+//! `[payer."<id>"]`.
 //! Unknown fields are errors.
 
 use std::collections::BTreeMap;
@@ -77,6 +80,8 @@ pub struct PayerSettings {
     /// Whether the payer takes a replacement (frequency 7) for a claim it denied outright; when
     /// `false`, send a new claim (frequency 1) instead.
     pub accepts_frequency_7_for_denied: Option<bool>,
+    /// Where first-level appeals go, one line per entry: often not the address the 835 gives.
+    pub appeal_address: Option<Vec<String>>,
 }
 
 impl PayerSettings {
@@ -93,6 +98,10 @@ impl PayerSettings {
             accepts_frequency_7_for_denied: over
                 .accepts_frequency_7_for_denied
                 .or(self.accepts_frequency_7_for_denied),
+            appeal_address: over
+                .appeal_address
+                .clone()
+                .or_else(|| self.appeal_address.clone()),
         }
     }
 }
@@ -124,6 +133,9 @@ pub struct PayerRule {
     pub mail_days: u32,
     /// Whether a frequency-7 replacement is accepted for a fully denied claim.
     pub accepts_frequency_7_for_denied: bool,
+    /// Where first-level appeals go (lines), when the table says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal_address: Option<Vec<String>>,
 }
 
 impl PayerRule {
@@ -139,6 +151,7 @@ impl PayerRule {
             reopening_days: 365,
             mail_days: 0,
             accepts_frequency_7_for_denied: true,
+            appeal_address: None,
         }
     }
 
@@ -154,6 +167,7 @@ impl PayerRule {
             reopening_days: 365,
             mail_days: 5,
             accepts_frequency_7_for_denied: true,
+            appeal_address: None,
         }
     }
 
@@ -181,6 +195,9 @@ impl PayerRule {
         }
         if let Some(v) = s.accepts_frequency_7_for_denied {
             self.accepts_frequency_7_for_denied = v;
+        }
+        if let Some(v) = &s.appeal_address {
+            self.appeal_address = Some(v.clone());
         }
         self
     }
@@ -522,6 +539,31 @@ mod tests {
         let b = rules.resolve_ids(&["mcr"], None);
         assert!(b.medicare && b.medicare_part_b);
         assert!(rules.resolve_ids(&[], Some("mb")).medicare_part_b);
+    }
+
+    #[test]
+    fn an_appeals_address_comes_from_the_most_specific_table() {
+        let rules = PayerRules::from_toml(
+            "[default]\nappeal_address = [\"APPEALS\", \"PO BOX 1\"]\n\
+             [payer.\"P1\"]\nappeal_address = [\"P1 APPEALS\"]\n[payer.\"P2\"]\nname = \"P2\"\n",
+        )
+        .unwrap();
+        let at = |id: &str| rules.resolve_ids(&[id], None).appeal_address;
+        assert_eq!(at("P1"), Some(vec!["P1 APPEALS".to_string()]));
+        assert_eq!(
+            at("P2"),
+            Some(vec!["APPEALS".to_string(), "PO BOX 1".to_string()])
+        );
+        assert_eq!(
+            rules.resolve_ids(&["P1"], Some("MB")).appeal_address,
+            Some(vec!["P1 APPEALS".to_string()])
+        );
+        assert_eq!(
+            PayerRules::default()
+                .resolve_ids(&["P1"], None)
+                .appeal_address,
+            None
+        );
     }
 
     /// A deadline carries the route's last window, which governs once the nearer has passed

@@ -26,12 +26,14 @@ pub struct AppealLetter {
 }
 
 /// The draft for `cp` of `rem`, whose denials `ca` assessed; `None` when no denial of the
-/// claim is routed to an appeal. `today` dates the letter.
+/// claim is routed to an appeal. `today` dates the letter; `appeals_to` is the payer's appeals
+/// address from the payer rules, else the letter uses the 835's address.
 pub(crate) fn letter(
     rem: &Remittance,
     cp: &ClaimPayment,
     ca: &ClaimAssessment,
     today: NaiveDate,
+    appeals_to: Option<&[String]>,
 ) -> Option<AppealLetter> {
     let appealed: Vec<&Denial> = ca
         .denials
@@ -49,13 +51,23 @@ pub(crate) fn letter(
     let _ = writeln!(t, "To:  ");
     let payer = party_line(&rem.payer, rem.payer_id(), "payer ID");
     let _ = writeln!(t, "{payer}  ");
-    for l in address(&rem.payer) {
-        let _ = writeln!(t, "{l}  ");
+    match appeals_to.filter(|a| !a.is_empty()) {
+        Some(lines) => {
+            for l in lines {
+                let _ = writeln!(t, "{}  ", l.trim());
+            }
+            let _ = writeln!(t);
+        }
+        None => {
+            for l in address(&rem.payer) {
+                let _ = writeln!(t, "{l}  ");
+            }
+            let _ = writeln!(
+                t,
+                "[the payer's appeals address, if it is not the address above]\n"
+            );
+        }
     }
-    let _ = writeln!(
-        t,
-        "[the payer's appeals address, if it is not the address above]\n"
-    );
     let payee_id = rem.payee.id.as_deref();
     let label = match rem.payee.id_qualifier.as_deref() {
         Some("XX") => "NPI",
