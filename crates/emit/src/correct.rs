@@ -1079,14 +1079,19 @@ fn largest(denials: &[Denial], pick: impl Fn(Route) -> bool) -> Option<Route> {
         .map(|d| d.corrections.route)
 }
 
+/// A denial's group and CARC (`CO-197`), or `CLP02-4` for a claim denied with no adjustment.
+fn adjustment_code(d: &Denial) -> String {
+    if d.carc.is_empty() {
+        "CLP02-4".to_string()
+    } else {
+        format!("{}-{}", d.group.as_str(), d.carc)
+    }
+}
+
 fn codes(denials: &[Denial]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for d in denials {
-        let mut s = if d.carc.is_empty() {
-            "CLP02-4".to_string()
-        } else {
-            format!("{}-{}", d.group.as_str(), d.carc)
-        };
+        let mut s = adjustment_code(d);
         for r in &d.rarcs {
             s.push(' ');
             s.push_str(r);

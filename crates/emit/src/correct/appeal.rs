@@ -298,9 +298,9 @@ fn money(d: Decimal) -> String {
     format!("{:.2}", d.round_dp(2))
 }
 
-/// `CO-50 (N115, M25)`.
+/// `CO-50 (N115, M25)`; `CLP02-4` for a claim denied with no adjustment.
 fn codes(d: &Denial) -> String {
-    let mut s = format!("{}-{}", d.group.as_str(), d.carc);
+    let mut s = super::adjustment_code(d);
     if !d.rarcs.is_empty() {
         let _ = write!(s, " ({})", d.rarcs.join(", "));
     }
